@@ -1,0 +1,1 @@
+"""Application wiring: configuration, dispatcher, middlewares, keyboards and texts."""

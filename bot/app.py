@@ -1,0 +1,131 @@
+"""Dispatcher factory and the application that runs it (long polling or webhook)."""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import handlers
+from bot.commands import setup_commands
+from bot.config import Settings
+from bot.errors import on_error
+from bot.middlewares import ContextMiddleware
+from bot.storage import SqlStorage
+from models.db import create_engine, create_sessionmaker
+from models.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+    return SqlStorage(sessionmaker)
+
+
+def build_dispatcher(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage
+) -> Dispatcher:
+    """One place that wires storage, middlewares, routers and the error handler."""
+    isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    dispatcher.update.outer_middleware(ContextMiddleware(sessionmaker, settings))
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_routers(*handlers.routers())
+    dispatcher.errors.register(on_error)
+    return dispatcher
+
+
+def create_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    session = None
+    if settings.telegram_api_base:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+@dataclass
+class BotApp:
+    """The whole bot in one object, so run_bot, the sandbox and the tests start it the same way."""
+
+    settings: Settings
+    engine: AsyncEngine = field(init=False)
+    bot: Bot = field(init=False)
+    dispatcher: Dispatcher = field(init=False)
+    _task: asyncio.Task | None = field(default=None, init=False)
+    _runner: web.AppRunner | None = field(default=None, init=False)
+
+    async def start(self) -> None:
+        self.engine = create_engine(self.settings.database_url)
+        await upgrade_to_head(self.engine)
+        sessionmaker = create_sessionmaker(self.engine)
+        self.bot = create_bot(self.settings)
+        self.dispatcher = build_dispatcher(self.settings, sessionmaker, create_storage(self.settings, sessionmaker))
+        await setup_commands(self.bot, self.settings.default_language)
+        if self.settings.webhook_url:
+            await self._start_webhook()
+        else:
+            await self.bot.delete_webhook()
+            self._task = asyncio.create_task(self._poll(), name="polling")
+
+    async def _poll(self) -> None:
+        await self.dispatcher.start_polling(
+            self.bot,
+            handle_signals=False,
+            close_bot_session=False,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+            polling_timeout=10,
+        )
+
+    async def _start_webhook(self) -> None:
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+        secret = self.settings.webhook_secret.get_secret_value() if self.settings.webhook_secret else None
+        app = web.Application()
+        app.router.add_get("/healthz", _health)
+        SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(app, path=self.settings.webhook_path)
+        setup_application(app, self.dispatcher, bot=self.bot)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.settings.webhook_host, self.settings.webhook_port).start()
+        await self.bot.set_webhook(
+            self.settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await self._task
+        else:
+            await asyncio.Event().wait()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self.dispatcher.stop_polling()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def _health(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})

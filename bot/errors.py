@@ -1,0 +1,24 @@
+"""Last line of defence: log the failure, tell the user in their language, never a traceback."""
+
+import logging
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ErrorEvent
+
+from bot.i18n import translator
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(event: ErrorEvent, **data: object) -> bool:
+    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+    t = data.get("t") or translator("zh")
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t("error-generic"), show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(t("error-generic"))
+    except TelegramAPIError:
+        log.warning("could not report the failure to the user")
+    return True

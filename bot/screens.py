@@ -1,0 +1,20 @@
+"""Screens several features show: the home screen for guests and for members."""
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot import keyboards
+from bot.i18n import Translator
+from bot.render import quote
+from models import Member
+
+
+def home(t: Translator, member: Member | None, first_name: str | None) -> tuple[str, InlineKeyboardMarkup]:
+    if member is None:
+        return t("start-guest", name=quote(first_name or "")), keyboards.guest_menu(t)
+    text = t(
+        "start-member",
+        name=quote(member.username),
+        member_no=member.member_no,
+        points=member.points_available,
+    )
+    return text, keyboards.member_menu(t)

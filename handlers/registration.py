@@ -1,0 +1,357 @@
+"""Registration dialog (PRODUCT.md 1.1): one question per message, each answer checked on the spot."""
+
+from contextlib import suppress
+from datetime import date, datetime
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards, screens
+from bot.config import Settings
+from bot.filters import IsGuest, IsMember, TextIs
+from bot.i18n import Translator
+from bot.keyboards import FlowCb, MenuCb
+from bot.render import error_text, quote
+from services import members, passwords, validation
+from services.errors import DomainError, InvalidInput, NotAllowed
+
+router = Router(name="registration")
+
+
+class RegistrationForm(StatesGroup):
+    username = State()
+    password = State()
+    email = State()
+    phone = State()
+    address = State()
+    birthday = State()
+    privacy = State()
+    marketing = State()
+    confirm = State()
+    choose_field = State()
+
+
+F_ = RegistrationForm
+STEPS: list[State] = [F_.username, F_.password, F_.email, F_.phone, F_.address, F_.birthday, F_.privacy, F_.marketing, F_.confirm]
+TYPED_STEPS = (F_.username, F_.password, F_.email, F_.phone, F_.address, F_.birthday)
+EDITABLE = ("username", "password", "email", "phone", "address", "birthday", "marketing")
+Event = Message | CallbackQuery
+
+
+def _name(step: State) -> str:
+    return step.state.split(":", 1)[1]
+
+
+def _step(name: str) -> State:
+    return getattr(RegistrationForm, name)
+
+
+def _question(t: Translator, step: State, data: dict, settings: Settings) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
+    name = _name(step)
+    if name == "confirm":
+        return _summary(t, data), keyboards.inline(
+            [[(t("btn-confirm"), FlowCb(action="confirm")), (t("btn-edit"), FlowCb(action="edit"))],
+             [(t("btn-cancel"), FlowCb(action="cancel"))]]
+        )
+    if name == "choose_field":
+        rows = [[(t(f"field-{f}"), FlowCb(action="field", value=f)) for f in EDITABLE[i:i + 2]] for i in range(0, len(EDITABLE), 2)]
+        rows.append([(t("btn-back"), FlowCb(action="back"))])
+        return t("reg-choose-field"), keyboards.inline(rows)
+    text = t(f"reg-ask-{name}", url=quote(settings.privacy_policy_url))
+    if name == "phone":
+        return text, keyboards.share_phone(t)
+    actions = {"privacy": ("accept", "decline"), "marketing": ("yes", "no"), "address": ("skip",), "birthday": ("skip",)}
+    return text, keyboards.flow(t, *actions.get(name, ()), back=name != "username")
+
+
+def _summary(t: Translator, data: dict) -> str:
+    return t(
+        "reg-summary",
+        username=quote(data.get("username")),
+        email=validation.mask_email(data.get("email")),
+        phone=validation.mask_phone(data.get("phone")),
+        address=quote(data.get("address") or t("value-none")),
+        birthday=data.get("birthday") or t("value-none"),
+        marketing=t("value-yes") if data.get("marketing") else t("value-no"),
+    )
+
+
+async def ask(event: Event, state: FSMContext, step: State, t: Translator, settings: Settings, notice: str | None = None) -> None:
+    """Show a step's question: edit the pressed message in place, or send a new one."""
+    data = await state.get_data()
+    text, markup = _question(t, step, data, settings)
+    if notice:
+        text = f"{notice}\n\n{text}"
+    message = event.message if isinstance(event, CallbackQuery) else event
+    reply_kb = data.get("reply_kb", False)
+    if reply_kb and step != F_.phone:
+        await message.answer(t("reg-keyboard-closed"), reply_markup=ReplyKeyboardRemove())
+        reply_kb = False
+    if isinstance(event, CallbackQuery) and isinstance(markup, InlineKeyboardMarkup):
+        await event.message.edit_text(text, reply_markup=markup)
+        question_id = event.message.message_id
+    else:
+        if data.get("q_inline") and data.get("q_mid"):
+            with suppress(TelegramBadRequest):
+                await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data["q_mid"], reply_markup=None)
+        question_id = (await message.answer(text, reply_markup=markup)).message_id
+    await state.set_state(step)
+    await state.update_data(
+        q_mid=question_id,
+        q_inline=isinstance(markup, InlineKeyboardMarkup),
+        reply_kb=reply_kb or isinstance(markup, ReplyKeyboardMarkup),
+    )
+
+
+async def _advance(event: Event, state: FSMContext, current: State, t: Translator, settings: Settings, **values: object) -> None:
+    """Store the accepted answer and move on (back to the summary when editing one field)."""
+    await state.update_data(**values)
+    data = await state.get_data()
+    following = F_.confirm if data.get("editing") else STEPS[STEPS.index(current) + 1]
+    await ask(event, state, following, t, settings)
+
+
+# --- entry -------------------------------------------------------------------------------
+
+@router.callback_query(MenuCb.filter(F.action == "register"), IsGuest())
+async def begin(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
+    ref = (await state.get_data()).get("ref")
+    await state.set_data({"ref": ref} if ref else {})
+    await ask(callback, state, F_.username, t, settings)
+
+
+@router.callback_query(MenuCb.filter(F.action == "register"), IsMember())
+async def begin_as_member(callback: CallbackQuery, t: Translator) -> None:
+    await callback.answer(t("error-already-member"), show_alert=True)
+
+
+# --- navigation ------------------------------------------------------------------------------
+
+@router.callback_query(StateFilter(RegistrationForm), FlowCb.filter(F.action == "cancel"))
+async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await _cancel(callback.message, state, t, edit=True)
+
+
+@router.message(StateFilter(RegistrationForm), TextIs("btn-cancel"))
+async def cancel_text(message: Message, state: FSMContext, t: Translator) -> None:
+    await _cancel(message, state, t, edit=False)
+
+
+async def _cancel(message: Message, state: FSMContext, t: Translator, edit: bool) -> None:
+    reply_kb = (await state.get_data()).get("reply_kb")
+    await state.clear()
+    if reply_kb:
+        await message.answer(t("reg-cancelled"), reply_markup=ReplyKeyboardRemove())
+        text, markup = screens.home(t, None, None)
+        await message.answer(text, reply_markup=markup)
+    elif edit:
+        await message.edit_text(t("reg-cancelled"), reply_markup=keyboards.guest_menu(t))
+    else:
+        await message.answer(t("reg-cancelled"), reply_markup=keyboards.guest_menu(t))
+
+
+@router.callback_query(StateFilter(RegistrationForm), FlowCb.filter(F.action == "back"))
+async def back_button(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
+    await _back(callback, state, t, settings)
+
+
+@router.message(StateFilter(RegistrationForm), TextIs("btn-back"))
+async def back_text(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    await _back(message, state, t, settings)
+
+
+async def _back(event: Event, state: FSMContext, t: Translator, settings: Settings) -> None:
+    current = await state.get_state()
+    data = await state.get_data()
+    if current == F_.choose_field.state:
+        previous = F_.confirm
+    elif data.get("editing"):
+        previous = F_.choose_field
+    else:
+        index = next(i for i, step in enumerate(STEPS) if step.state == current)
+        previous = STEPS[max(index - 1, 0)]
+    await ask(event, state, previous, t, settings)
+
+
+# --- typed answers ---------------------------------------------------------------------------
+
+@router.message(StateFilter(RegistrationForm), F.text.startswith("/"))
+async def command_in_dialog(message: Message, t: Translator) -> None:
+    await message.answer(t("dialog-command-blocked"))
+
+
+
+async def _reject(message: Message, state: FSMContext, step: State, t: Translator, settings: Settings, error: DomainError) -> None:
+    await ask(message, state, step, t, settings, notice=error_text(t, error, settings.tz))
+
+
+@router.message(F_.username, F.text)
+async def got_username(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    try:
+        username = validation.username(message.text)
+        await members.ensure_available(session, "username", username)
+        data = await state.get_data()
+        if data.get("password_hash") and await passwords.check_password(username, data["password_hash"]):
+            raise InvalidInput("password-is-username", "username")
+    except DomainError as error:
+        return await _reject(message, state, F_.username, t, settings, error)
+    await _advance(message, state, F_.username, t, settings, username=username)
+
+
+@router.message(F_.password, F.text)
+async def got_password(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    password = message.text
+    with suppress(TelegramBadRequest):
+        await message.delete()  # the password must not stay in the chat
+    data = await state.get_data()
+    try:
+        validation.password(password, data.get("username"))
+    except DomainError as error:
+        return await _reject(message, state, F_.password, t, settings, error)
+    password_hash = await passwords.hash_password(password, settings.bcrypt_rounds)
+    await _advance(message, state, F_.password, t, settings, password_hash=password_hash)
+
+
+@router.message(F_.email, F.text)
+async def got_email(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    try:
+        email = await members.validate_field(session, "email", message.text, _today(settings))
+    except DomainError as error:
+        return await _reject(message, state, F_.email, t, settings, error)
+    await _advance(message, state, F_.email, t, settings, email=email)
+
+
+@router.message(F_.phone, F.contact)
+async def got_contact(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    if message.contact.user_id != message.from_user.id:
+        return await _reject(message, state, F_.phone, t, settings, InvalidInput("phone-not-own", "phone"))
+    await _take_phone(message, message.contact.phone_number, state, session, t, settings)
+
+
+@router.message(F_.phone, F.text)
+async def got_phone_text(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    await _take_phone(message, message.text, state, session, t, settings)
+
+
+async def _take_phone(message: Message, raw: str, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    try:
+        phone = await members.validate_field(session, "phone", raw, _today(settings))
+    except DomainError as error:
+        return await _reject(message, state, F_.phone, t, settings, error)
+    await message.answer(t("reg-phone-saved", phone=validation.mask_phone(phone)), reply_markup=ReplyKeyboardRemove())
+    await state.update_data(reply_kb=False)
+    await _advance(message, state, F_.phone, t, settings, phone=phone)
+
+
+@router.message(F_.address, F.text)
+async def got_address(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    try:
+        address = validation.address(message.text)
+    except DomainError as error:
+        return await _reject(message, state, F_.address, t, settings, error)
+    await _advance(message, state, F_.address, t, settings, address=address)
+
+
+@router.message(F_.birthday, F.text)
+async def got_birthday(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    try:
+        born = validation.birthday(message.text, _today(settings))
+    except DomainError as error:
+        return await _reject(message, state, F_.birthday, t, settings, error)
+    await _advance(message, state, F_.birthday, t, settings, birthday=born.isoformat())
+
+
+@router.callback_query(StateFilter(F_.address, F_.birthday), FlowCb.filter(F.action == "skip"))
+async def skip(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
+    current = F_.address if await state.get_state() == F_.address.state else F_.birthday
+    await _advance(callback, state, current, t, settings, **{_name(current): None})
+
+
+# --- buttons ---------------------------------------------------------------------------------
+
+@router.callback_query(F_.privacy, FlowCb.filter(F.action == "accept"))
+async def privacy_accepted(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
+    await _advance(callback, state, F_.privacy, t, settings, privacy=True)
+
+
+@router.callback_query(F_.privacy, FlowCb.filter(F.action == "decline"))
+async def privacy_declined(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await callback.message.edit_text(t("reg-privacy-required"), reply_markup=keyboards.guest_menu(t))
+
+
+@router.callback_query(F_.marketing, FlowCb.filter(F.action.in_({"yes", "no"})))
+async def marketing_chosen(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings) -> None:
+    await _advance(callback, state, F_.marketing, t, settings, marketing=callback_data.action == "yes")
+
+
+@router.callback_query(F_.confirm, FlowCb.filter(F.action == "edit"))
+async def edit_chosen(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
+    await ask(callback, state, F_.choose_field, t, settings)
+
+
+@router.callback_query(F_.choose_field, FlowCb.filter(F.action == "field"))
+async def field_chosen(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings) -> None:
+    if callback_data.value not in EDITABLE:
+        await callback.answer(t("button-expired"))
+        return
+    await state.update_data(editing=True)
+    await ask(callback, state, _step(callback_data.value), t, settings)
+
+
+@router.callback_query(F_.confirm, FlowCb.filter(F.action == "confirm"))
+async def confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    data = await state.get_data()
+    form = members.Registration(
+        username=data["username"],
+        password_hash=data["password_hash"],
+        email=data["email"],
+        phone=data["phone"],
+        address=data.get("address"),
+        birthday=date.fromisoformat(data["birthday"]) if data.get("birthday") else None,
+        marketing_opt_in=bool(data.get("marketing")),
+        referrer_code=data.get("ref"),
+    )
+    try:
+        member = await members.register(session, form, callback.from_user.id, settings.welcome_points)
+    except InvalidInput as error:
+        await state.update_data(editing=True)
+        await ask(callback, state, _step(error.field or "username"), t, settings, notice=error_text(t, error, settings.tz))
+        return
+    except NotAllowed as error:
+        await state.clear()
+        await callback.message.edit_text(error_text(t, error, settings.tz))
+        return
+    await state.clear()
+    await callback.message.edit_text(t("reg-done", member_no=member.member_no, points=settings.welcome_points))
+    text, markup = screens.home(t, member, callback.from_user.first_name)
+    await callback.message.answer(text, reply_markup=markup)
+
+
+# --- anything else while the dialog waits ------------------------------------------------------
+
+@router.message(StateFilter(*TYPED_STEPS))
+async def not_text(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    step = _step((await state.get_state()).split(":", 1)[1])
+    await ask(message, state, step, t, settings, notice=t("reg-send-text"))
+
+
+@router.message(StateFilter(F_.privacy, F_.marketing, F_.confirm, F_.choose_field))
+async def use_buttons(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    step = _step((await state.get_state()).split(":", 1)[1])
+    await ask(message, state, step, t, settings, notice=t("use-buttons"))
+
+
+def _today(settings: Settings) -> date:
+    return datetime.now(settings.tz).date()

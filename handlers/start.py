@@ -1,0 +1,84 @@
+"""/start (with ref_ and link_ deep links), /help, /cancel and the home screen."""
+
+import re
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import notify, screens
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.keyboards import MenuCb
+from bot.render import error_text, quote
+from models import Member
+from services import accounts
+from services.errors import DomainError
+
+router = Router(name="start")
+
+REF_PAYLOAD = re.compile(r"^ref_([A-Za-z0-9]{1,20})$")
+LINK_PAYLOAD = re.compile(r"^link_([A-Za-z0-9_-]{16,60})$")
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    member: Member | None,
+    t: Translator,
+    session: AsyncSession,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    await state.clear()
+    payload = command.args or ""
+    if link := LINK_PAYLOAD.match(payload):
+        member = await _link_account(message, link.group(1), t, session, settings, bot) or member
+    elif (ref := REF_PAYLOAD.match(payload)) and member is None:
+        await state.update_data(ref=ref.group(1))
+    text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
+    await message.answer(text, reply_markup=markup)
+
+
+async def _link_account(
+    message: Message, token: str, t: Translator, session: AsyncSession, settings: Settings, bot: Bot
+) -> Member | None:
+    try:
+        binding = await accounts.redeem_link_token(session, token, message.chat.id)
+    except DomainError as error:
+        await message.answer(error_text(t, error, settings.tz))
+        return None
+    await message.answer(t("link-done", name=quote(binding.member.username)))
+    await notify.account_moved_away(bot, session, settings, binding.previous_telegram_id, binding.member.username)
+    return binding.member
+
+
+@router.message(Command("help"))
+async def help_command(message: Message, t: Translator) -> None:
+    await message.answer(t("help"))
+
+
+@router.callback_query(MenuCb.filter(F.action == "help"))
+async def help_button(callback: CallbackQuery, t: Translator) -> None:
+    await callback.message.answer(t("help"))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, t: Translator, member: Member | None) -> None:
+    if await state.get_state() is None:
+        await message.answer(t("cancel-nothing"))
+        return
+    await state.clear()
+    await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
+    text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(MenuCb.filter(F.action == "home"))
+async def home_button(callback: CallbackQuery, t: Translator, member: Member | None) -> None:
+    text, markup = screens.home(t, member, callback.from_user.first_name)
+    await callback.message.edit_text(text, reply_markup=markup)

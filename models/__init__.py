@@ -1,0 +1,18 @@
+"""Database tables and the async repository layer."""
+
+from models.base import Base
+from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
+from models.points import PointsLedger
+from models.runtime import FsmRecord, ProcessedUpdate
+
+__all__ = [
+    "Base",
+    "FsmRecord",
+    "LinkToken",
+    "LoginFailure",
+    "LoginLock",
+    "Member",
+    "PointsLedger",
+    "ProcessedUpdate",
+    "TelegramUser",
+]

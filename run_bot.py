@@ -1,0 +1,62 @@
+"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN) or `python run_bot.py --sandbox`."""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.app import BotApp
+from bot.config import Settings
+from bot.logs import setup_logging
+
+MISSING_TOKEN = """BOT_TOKEN is not set.
+
+  Set BOT_TOKEN (from @BotFather) in the environment or in .env (see .env.example),
+  or try the bot without Telegram in the local sandbox chat:
+
+      python run_bot.py --sandbox
+"""
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sandbox", action="store_true", help="run against the built-in local chat page")
+    parser.add_argument("--port", type=int, default=None, help="sandbox page port (default SANDBOX_PORT, 8080)")
+    return parser.parse_args(argv)
+
+
+async def run(settings: Settings) -> None:
+    app = BotApp(settings)
+    await app.start()
+    try:
+        await app.wait()
+    finally:
+        await app.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"Configuration error:\n{exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    if args.sandbox:
+        from bot.sandbox.runner import run_sandbox
+
+        return run_sandbox(settings, port=args.port)
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        print(MISSING_TOKEN, file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(run(settings))
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
