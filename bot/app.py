@@ -23,6 +23,7 @@ from bot.middlewares import ContextMiddleware
 from bot.storage import SqlStorage
 from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade_to_head
+from services.update_log import UpdateLog
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +37,33 @@ def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSes
 
 
 def build_dispatcher(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage, update_log: UpdateLog
 ) -> Dispatcher:
     """One place that wires storage, middlewares, routers and the error handler."""
     isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
-    dispatcher.update.outer_middleware(ContextMiddleware(sessionmaker, settings))
+    dispatcher.update.outer_middleware(ContextMiddleware(sessionmaker, settings, update_log))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(*handlers.routers())
     dispatcher.errors.register(on_error)
     return dispatcher
+
+
+def _pin_response_models() -> list[type]:
+    """Keep every `Response[T]` model aiogram builds per API call alive.
+
+    pydantic caches parametrised generics weakly; under load the garbage collector frees them
+    and aiogram rebuilds the schema on the next call, which cost about a third of the bot's CPU
+    in benchmarks/updates.py. Building each once and holding it makes the cache hit every time.
+    """
+    from aiogram import methods
+    from aiogram.client.session.base import Response
+
+    returning_types = {getattr(getattr(methods, name), "__returning__", None) for name in methods.__all__}
+    return [Response[kind] for kind in returning_types if kind is not None and not isinstance(kind, property)]
+
+
+_PINNED_RESPONSE_MODELS = _pin_response_models()
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -70,13 +88,18 @@ class BotApp:
     dispatcher: Dispatcher = field(init=False)
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
+    update_log: UpdateLog = field(init=False)
 
     async def start(self) -> None:
         self.engine = create_engine(self.settings.database_url)
         await upgrade_to_head(self.engine)
         sessionmaker = create_sessionmaker(self.engine)
         self.bot = create_bot(self.settings)
-        self.dispatcher = build_dispatcher(self.settings, sessionmaker, create_storage(self.settings, sessionmaker))
+        self.update_log = UpdateLog(sessionmaker)
+        await self.update_log.start()
+        self.dispatcher = build_dispatcher(
+            self.settings, sessionmaker, create_storage(self.settings, sessionmaker), self.update_log
+        )
         await setup_commands(self.bot, self.settings.default_language)
         if self.settings.webhook_url:
             await self._start_webhook()
@@ -94,7 +117,10 @@ class BotApp:
         )
 
     async def _start_webhook(self) -> None:
-        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+        from aiogram.webhook.aiohttp_server import (
+            SimpleRequestHandler,
+            setup_application,
+        )
 
         secret = self.settings.webhook_secret.get_secret_value() if self.settings.webhook_secret else None
         app = web.Application()
@@ -122,9 +148,18 @@ class BotApp:
             await asyncio.gather(self._task, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
+        await self.update_log.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.engine.dispose()
+        _detach_routers(self.dispatcher)
+
+
+def _detach_routers(dispatcher: Dispatcher) -> None:
+    """Feature routers are module-level singletons; free them so this process can start again."""
+    for router in dispatcher.sub_routers:
+        router._parent_router = None  # noqa: SLF001 - aiogram has no public detach
+    dispatcher.sub_routers.clear()
 
 
 async def _health(_: web.Request) -> web.Response:

@@ -15,8 +15,9 @@ async def on_error(event: ErrorEvent, **data: object) -> bool:
     t = data.get("t") or translator("zh")
     update = event.update
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(t("error-generic"), show_alert=True)
+        # A callback query was already answered by CallbackAnswerMiddleware; say it in the chat.
+        if update.callback_query is not None and update.callback_query.message is not None:
+            await update.callback_query.message.answer(t("error-generic"))
         elif update.message is not None:
             await update.message.answer(t("error-generic"))
     except TelegramAPIError:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import pick_language, translator
-from services import members, update_log
+from services.update_log import UpdateLog, load_sender
 
 log = logging.getLogger(__name__)
 
@@ -23,19 +23,21 @@ class ContextMiddleware(BaseMiddleware):
     Handlers receive `session`, `member` (or None), `t` (translator), `lang` and `settings`.
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, update_log: UpdateLog
+    ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
+        self.update_log = update_log
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         async with self.sessionmaker() as session:
-            tg_user, member = await members.load_context(session, user.id) if user else (None, None)
-            new_id = user.id if user is not None and tg_user is None else None
-            if not await update_log.claim(session, event.update_id, new_id):
+            if not await self.update_log.claim(session, event.update_id):
                 log.info("update %s delivered again; skipped", event.update_id)
                 return None
+            tg_user, member = await load_sender(session, user.id) if user else (None, None)
             lang = pick_language(
                 tg_user.language if tg_user else None,
                 user.language_code if user else None,

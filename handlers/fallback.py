@@ -2,6 +2,7 @@
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import screens
 from bot.i18n import Translator
@@ -26,6 +27,6 @@ async def anything_else(message: Message, t: Translator, member: Member | None) 
 
 
 @router.callback_query()
-async def stale_button(callback: CallbackQuery, t: Translator) -> None:
+async def stale_button(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
     """Old buttons of earlier messages, forged data, or a member-only button pressed by a guest."""
-    await callback.answer(t("button-expired"), show_alert=False)
+    callback_answer.text = t("button-expired")

@@ -9,6 +9,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, notify, screens
@@ -58,8 +59,8 @@ async def begin(callback: CallbackQuery, state: FSMContext, session: AsyncSessio
 
 
 @router.callback_query(MenuCb.filter(F.action == "login"), IsMember())
-async def begin_as_member(callback: CallbackQuery, t: Translator) -> None:
-    await callback.answer(t("error-already-member"), show_alert=True)
+async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text, callback_answer.show_alert = t("error-already-member"), True
 
 
 @router.callback_query(StateFilter(LoginForm, PasswordForm), FlowCb.filter(F.action == "cancel"))

@@ -6,7 +6,14 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
@@ -64,17 +71,21 @@ async def profile_button(callback: CallbackQuery, member: Member, t: Translator,
 
 
 @router.callback_query(ProfileCb.filter(F.action == "marketing"))
-async def toggle_marketing(callback: CallbackQuery, session: AsyncSession, member: Member, t: Translator, lang: str) -> None:
+async def toggle_marketing(
+    callback: CallbackQuery, session: AsyncSession, member: Member, t: Translator, lang: str, callback_answer: CallbackAnswer
+) -> None:
     member = await members.update_profile(session, member.id, "marketing", not member.marketing_opt_in)
     text, markup = profile_view(t, member, lang)
     await callback.message.edit_text(text, reply_markup=markup)
-    await callback.answer(t("profile-saved"))
+    callback_answer.text = t("profile-saved")
 
 
 @router.callback_query(ProfileCb.filter(F.action == "edit"))
-async def edit_field(callback: CallbackQuery, callback_data: ProfileCb, state: FSMContext, t: Translator) -> None:
+async def edit_field(
+    callback: CallbackQuery, callback_data: ProfileCb, state: FSMContext, t: Translator, callback_answer: CallbackAnswer
+) -> None:
     if callback_data.field not in TYPED_FIELDS:
-        await callback.answer(t("button-expired"))
+        callback_answer.text = t("button-expired")
         return
     await state.set_state(ProfileEdit.value)
     await state.update_data(field=callback_data.field)

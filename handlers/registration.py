@@ -15,6 +15,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, screens
@@ -132,8 +133,8 @@ async def begin(callback: CallbackQuery, state: FSMContext, t: Translator, setti
 
 
 @router.callback_query(MenuCb.filter(F.action == "register"), IsMember())
-async def begin_as_member(callback: CallbackQuery, t: Translator) -> None:
-    await callback.answer(t("error-already-member"), show_alert=True)
+async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text, callback_answer.show_alert = t("error-already-member"), True
 
 
 # --- navigation ------------------------------------------------------------------------------
@@ -302,9 +303,11 @@ async def edit_chosen(callback: CallbackQuery, state: FSMContext, t: Translator,
 
 
 @router.callback_query(F_.choose_field, FlowCb.filter(F.action == "field"))
-async def field_chosen(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings) -> None:
+async def field_chosen(
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings, callback_answer: CallbackAnswer
+) -> None:
     if callback_data.value not in EDITABLE:
-        await callback.answer(t("button-expired"))
+        callback_answer.text = t("button-expired")
         return
     await state.update_data(editing=True)
     await ask(callback, state, _step(callback_data.value), t, settings)

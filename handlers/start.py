@@ -33,8 +33,10 @@ async def start(
     session: AsyncSession,
     settings: Settings,
     bot: Bot,
+    raw_state: str | None,
 ) -> None:
-    await state.clear()
+    if raw_state is not None:
+        await state.clear()  # /start leaves any dialog
     payload = command.args or ""
     if link := LINK_PAYLOAD.match(payload):
         member = await _link_account(message, link.group(1), t, session, settings, bot) or member

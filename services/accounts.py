@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import LinkToken, LoginFailure, LoginLock, Member
+from models import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.base import utcnow
-from models.db import begin_write
+from models.db import begin_write, upsert
 from services import passwords, validation
 from services.errors import DomainError, InvalidInput, NotAllowed
 from services.members import flush_unique
@@ -111,6 +111,11 @@ async def login(
 
 async def _bind(session: AsyncSession, member_id: int, telegram_id: int) -> Binding:
     await begin_write(session)
+    return await _bind_in_transaction(session, member_id, telegram_id)
+
+
+async def _bind_in_transaction(session: AsyncSession, member_id: int, telegram_id: int) -> Binding:
+    """Bind inside the caller's write transaction and commit; the loser of a race gets NotAllowed."""
     bound = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
     if bound is not None and bound != member_id:
         await session.rollback()
@@ -121,6 +126,10 @@ async def _bind(session: AsyncSession, member_id: int, telegram_id: int) -> Bind
         raise NotAllowed("account-unavailable")
     previous = member.telegram_id if member.telegram_id != telegram_id else None
     member.telegram_id = telegram_id
+    # The member context is looked up through the Telegram user's row: make sure it exists.
+    await session.execute(
+        upsert(session, TelegramUser).values(id=telegram_id, created_at=utcnow()).on_conflict_do_nothing(index_elements=["id"])
+    )
     await session.commit()
     return Binding(member, previous)
 
@@ -195,18 +204,7 @@ async def redeem_link_token(session: AsyncSession, token: str, telegram_id: int)
     if member_id is None:
         await session.rollback()
         raise NotAllowed("link-invalid")
-    bound = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
-    if bound is not None and bound != member_id:
-        await session.rollback()
-        raise NotAllowed("already-member")
-    member = await session.get(Member, member_id, populate_existing=True)
-    if member is None or member.status != "active":
-        await session.rollback()
-        raise NotAllowed("account-unavailable")
-    previous = member.telegram_id if member.telegram_id != telegram_id else None
-    member.telegram_id = telegram_id
-    await session.commit()
-    return Binding(member, previous)
+    return await _bind_in_transaction(session, member_id, telegram_id)
 
 
 async def create_account(

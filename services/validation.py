@@ -46,19 +46,23 @@ def email(value: str) -> str:
 
 
 def phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """Normalise to E.164; a number without a country code is read in the default region."""
+    """Normalise to E.164; a number without a country code is read in the default region.
+
+    Shared contacts sometimes arrive without the plus sign (8613800138000), so a number that
+    is not valid in the region is tried once more as international.
+    """
     value = value.strip()
     if len(value) > 32:
         raise InvalidInput("phone-invalid", "phone")
-    if value and value[0].isdigit() and len(value) > 11 and not value.startswith("0"):
-        value = "+" + value  # shared contacts sometimes arrive without the plus sign
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidInput("phone-invalid", "phone") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidInput("phone-invalid", "phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    candidates = [value] if value.startswith("+") else [value, "+" + value]
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise InvalidInput("phone-invalid", "phone")
 
 
 def address(value: str) -> str:

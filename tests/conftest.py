@@ -91,3 +91,106 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with sessionmaker() as session:
         yield session
+
+
+# --- the running bot against the fake Telegram --------------------------------------------------
+
+TEST_TOKEN = "123456:TEST-member-bot"
+OWNER_ID = 4_242
+
+
+class BotEnv:
+    """The emulator and the real bot application on a fresh SQLite database (one per module)."""
+
+    def __init__(self, emulator: "TelegramEmulator", settings: "Settings") -> None:
+        self.emulator = emulator
+        self.settings = settings
+        self.app: BotApp | None = None
+        self.engine: AsyncEngine = create_engine(settings.database_url)
+        self.sessionmaker = create_sessionmaker(self.engine)
+
+    async def start(self) -> None:
+        self.app = BotApp(self.settings)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> None:
+        """Stop the bot process state entirely and start a new one on the same database."""
+        await self.stop()
+        await self.start()
+
+    def new_user(self, language_code: str = "zh-hans", first_name: str = "Tester") -> "SimUser":
+        return self.emulator.user(
+            user_id=next_telegram_id(), first_name=first_name, language_code=language_code, username=unique("tg")
+        )
+
+    async def make_member(self, user: "SimUser", password: str = "pass-word-1") -> int:
+        """A registered member bound to this user, made through the services (fast set-up)."""
+        from services import accounts
+
+        name = unique("m")
+        async with self.sessionmaker() as session:
+            member = await accounts.create_account(
+                session, name, password, f"{name}@example.com", None, rounds=4
+            )
+            await accounts.login(session, name, password, user.id)
+        user.open_chat()
+        user.member_id = member.id
+        user.member_username = name
+        return member.id
+
+
+@pytest.fixture(scope="module")
+async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotEnv]:
+    """Modules may set BOT_SETTINGS = {...} to change settings for their bot."""
+    from bot.config import Settings
+    from bot.sandbox.emulator import TelegramEmulator
+
+    emulator = TelegramEmulator(token=TEST_TOKEN, validate=True)
+    await emulator.start(host="127.0.0.1", port=0)
+    path = Path(tmp_path_factory.mktemp("bot")) / "bot.sqlite3"
+    values = {
+        "bot_token": TEST_TOKEN,
+        "telegram_api_base": emulator.api_base,
+        "database_url": f"sqlite+aiosqlite:///{path}",
+        "bcrypt_rounds": 4,
+        "owner_ids": [OWNER_ID],
+        "redis_url": None,
+        "webhook_url": None,
+    }
+    values.update(getattr(request.module, "BOT_SETTINGS", {}))
+    env = BotEnv(emulator, Settings(_env_file=None, **values))
+    await env.start()
+    yield env
+    await env.stop()
+    await env.engine.dispose()
+    await emulator.stop()
+
+
+@pytest.fixture
+async def user(bot_env: BotEnv) -> AsyncIterator["SimUser"]:
+    """A Telegram user who never saw the bot; the test fails if the bot made a bad API call."""
+    yield bot_env.new_user()
+    _assert_no_api_errors(bot_env)
+
+
+@pytest.fixture
+async def member(bot_env: BotEnv) -> AsyncIterator["SimUser"]:
+    """A Telegram user bound to a registered member (`.member_id`)."""
+    sim = bot_env.new_user()
+    await bot_env.make_member(sim)
+    yield sim
+    _assert_no_api_errors(bot_env)
+
+
+def _assert_no_api_errors(env: BotEnv) -> None:
+    errors = [f"{record.method}: {record.error}" for record in env.emulator.errors]
+    env.emulator.clear_errors()
+    assert not errors, "the bot made Bot API calls that Telegram would reject:\n" + "\n".join(errors)
+
+
+from bot.app import BotApp  # noqa: E402 - after the helpers, which the bot does not need
