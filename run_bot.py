@@ -5,6 +5,8 @@ import asyncio
 import logging
 import sys
 
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.utils.token import TokenValidationError, validate_token
 from pydantic import ValidationError
 
 from bot.app import BotApp
@@ -29,8 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 async def run(settings: Settings) -> None:
     app = BotApp(settings)
-    await app.start()
     try:
+        await app.start()
         await app.wait()
     finally:
         await app.stop()
@@ -52,9 +54,20 @@ def main(argv: list[str] | None = None) -> int:
         print(MISSING_TOKEN, file=sys.stderr)
         return 2
     try:
+        validate_token(settings.bot_token.get_secret_value())
+    except TokenValidationError:
+        print("BOT_TOKEN does not look like a bot token (it should be like 123456:ABC-DEF...).", file=sys.stderr)
+        return 2
+    try:
         asyncio.run(run(settings))
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("stopped")
+    except TelegramUnauthorizedError:
+        print("Telegram refused BOT_TOKEN (unauthorized): check the token with @BotFather.", file=sys.stderr)
+        return 1
+    except TelegramNetworkError as error:
+        print(f"Cannot reach the Bot API server ({error.message}); check the network or TELEGRAM_API_BASE.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -20,6 +20,8 @@ from bot.commands import setup_commands
 from bot.config import Settings
 from bot.errors import on_error
 from bot.middlewares import ContextMiddleware
+from bot.request_guards import IgnoreNotModified
+from bot.scheduler import PointsScheduler
 from bot.storage import SqlStorage
 from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade_to_head
@@ -42,6 +44,9 @@ def build_dispatcher(
     """One place that wires storage, middlewares, routers and the error handler."""
     isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram closes the storage on shutdown while updates may still be in flight;
+    # BotApp.stop closes it itself once they have finished.
+    dispatcher.shutdown.handlers[:] = [h for h in dispatcher.shutdown.handlers if h.callback != dispatcher.fsm.close]
     dispatcher.update.outer_middleware(ContextMiddleware(sessionmaker, settings, update_log))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(*handlers.routers())
@@ -71,11 +76,13 @@ def create_bot(settings: Settings) -> Bot:
     session = None
     if settings.telegram_api_base:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    return Bot(
+    bot = Bot(
         settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(IgnoreNotModified())
+    return bot
 
 
 @dataclass
@@ -89,6 +96,7 @@ class BotApp:
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     update_log: UpdateLog = field(init=False)
+    points_jobs: PointsScheduler | None = field(default=None, init=False)
 
     async def start(self) -> None:
         self.engine = create_engine(self.settings.database_url)
@@ -101,6 +109,9 @@ class BotApp:
             self.settings, sessionmaker, create_storage(self.settings, sessionmaker), self.update_log
         )
         await setup_commands(self.bot, self.settings.default_language)
+        if self.settings.points_jobs:
+            self.points_jobs = PointsScheduler(self.bot, sessionmaker, self.settings)
+            self.points_jobs.start()
         if self.settings.webhook_url:
             await self._start_webhook()
         else:
@@ -143,16 +154,31 @@ class BotApp:
             await asyncio.Event().wait()
 
     async def stop(self) -> None:
+        """Safe after a failed or partial start: stops whatever was started."""
+        if self.points_jobs is not None:
+            self.points_jobs.stop()
+            self.points_jobs = None
         if self._task is not None:
             await self.dispatcher.stop_polling()
             await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if hasattr(self, "dispatcher"):
+            # Updates already taken from Telegram finish before their storage and database go.
+            in_flight = list(self.dispatcher._handle_update_tasks)  # noqa: SLF001
+            await asyncio.gather(*in_flight, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
-        await self.update_log.stop()
-        await self.dispatcher.storage.close()
-        await self.bot.session.close()
-        await self.engine.dispose()
-        _detach_routers(self.dispatcher)
+            self._runner = None
+        if hasattr(self, "update_log"):
+            await self.update_log.stop()
+        if hasattr(self, "dispatcher"):
+            await self.dispatcher.storage.close()
+            _detach_routers(self.dispatcher)
+            del self.dispatcher
+        if hasattr(self, "bot"):
+            await self.bot.session.close()
+        if hasattr(self, "engine"):
+            await self.engine.dispose()
 
 
 def _detach_routers(dispatcher: Dispatcher) -> None:

@@ -6,7 +6,9 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from bot.i18n import LANGUAGES, translator
 
 # Features append their member commands here, in menu order.
-MEMBER_COMMANDS: list[str] = ["start", "help", "profile", "card", "language", "password", "logout", "cancel"]
+MEMBER_COMMANDS: list[str] = [
+    "start", "help", "points", "checkin", "profile", "card", "language", "password", "logout", "cancel",
+]
 
 
 def commands(language: str) -> list[BotCommand]:

@@ -1,10 +1,14 @@
 """Settings from the environment and `.env` (every one documented in .env.example)."""
 
+from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from services.checkin import CheckinRules
+from services.tiers import DEFAULT_TIERS, Tier, Tiers
 
 Language = Literal["zh", "en"]
 
@@ -56,3 +60,29 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    # --- points (PRODUCT.md 2; documented in .env.example "# Points")
+    points_earn_rate: Decimal = Field(default=Decimal("0.01"), ge=0)
+    points_return_days: int = Field(default=7, ge=0)
+    points_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7])
+    points_history_page_size: int = Field(default=10, ge=1, le=30)
+    points_tiers: list[Tier] = Field(default_factory=lambda: list(DEFAULT_TIERS))
+    points_jobs: bool = True
+    checkin_points: int = Field(default=5, ge=0)
+    checkin_streak_days: int = Field(default=7, ge=0)
+    checkin_streak_bonus: int = Field(default=20, ge=0)
+
+    @field_validator("points_reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @property
+    def tiers(self) -> Tiers:
+        return Tiers(self.points_tiers)
+
+    @property
+    def checkin_rules(self) -> CheckinRules:
+        return CheckinRules(self.checkin_points, self.checkin_streak_days, self.checkin_streak_bonus)

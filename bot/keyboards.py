@@ -86,6 +86,7 @@ def guest_menu(t: Translator) -> InlineKeyboardMarkup:
 
 # Features add their main-menu buttons here (action, text key), in display order.
 MEMBER_MENU: list[list[tuple[str, str]]] = [
+    [("points", "btn-points"), ("checkin", "btn-checkin")],
     [("profile", "btn-profile"), ("card", "btn-card")],
     [("language", "btn-language"), ("help", "btn-help")],
 ]

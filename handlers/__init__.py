@@ -4,7 +4,7 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from handlers import fallback, language, login, profile, registration, start
+    from handlers import fallback, language, login, points, profile, registration, start
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
     return [
@@ -13,5 +13,6 @@ def routers() -> list[Router]:
         login.router,
         profile.router,
         language.router,
+        points.router,
         fallback.router,
     ]

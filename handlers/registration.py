@@ -99,6 +99,7 @@ async def ask(event: Event, state: FSMContext, step: State, t: Translator, setti
     if reply_kb and step != F_.phone:
         await message.answer(t("reg-keyboard-closed"), reply_markup=ReplyKeyboardRemove())
         reply_kb = False
+    await state.set_state(step)  # before the question shows, so a quick answer lands in this step
     if isinstance(event, CallbackQuery) and isinstance(markup, InlineKeyboardMarkup):
         await event.message.edit_text(text, reply_markup=markup)
         question_id = event.message.message_id
@@ -107,7 +108,6 @@ async def ask(event: Event, state: FSMContext, step: State, t: Translator, setti
             with suppress(TelegramBadRequest):
                 await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data["q_mid"], reply_markup=None)
         question_id = (await message.answer(text, reply_markup=markup)).message_id
-    await state.set_state(step)
     await state.update_data(
         q_mid=question_id,
         q_inline=isinstance(markup, InlineKeyboardMarkup),

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import notify, screens
+from bot import keyboards, notify, screens
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.keyboards import MenuCb
@@ -66,7 +66,8 @@ async def help_command(message: Message, t: Translator) -> None:
 
 @router.callback_query(MenuCb.filter(F.action == "help"))
 async def help_button(callback: CallbackQuery, t: Translator) -> None:
-    await callback.message.answer(t("help"))
+    home = keyboards.inline([[(t("btn-home"), MenuCb(action="home"))]])
+    await callback.message.edit_text(t("help"), reply_markup=home)
 
 
 @router.message(Command("cancel"))

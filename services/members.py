@@ -92,6 +92,7 @@ async def register(
             session, member.id, "welcome", welcome_points, key=f"welcome:{member.id}", reason="welcome"
         )
     await session.commit()
+    await session.refresh(member)  # the balances were set by SQL, not through this object
     return member
 
 

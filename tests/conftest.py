@@ -150,6 +150,9 @@ async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     from bot.config import Settings
     from bot.sandbox.emulator import TelegramEmulator
 
+    overrides = getattr(request.module, "BOT_SETTINGS", {})
+    if overrides.get("redis_url"):
+        await _require_redis(overrides["redis_url"])
     emulator = TelegramEmulator(token=TEST_TOKEN, validate=True)
     await emulator.start(host="127.0.0.1", port=0)
     path = Path(tmp_path_factory.mktemp("bot")) / "bot.sqlite3"
@@ -162,7 +165,7 @@ async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         "redis_url": None,
         "webhook_url": None,
     }
-    values.update(getattr(request.module, "BOT_SETTINGS", {}))
+    values.update(overrides)
     env = BotEnv(emulator, Settings(_env_file=None, **values))
     await env.start()
     yield env
@@ -185,6 +188,18 @@ async def member(bot_env: BotEnv) -> AsyncIterator["SimUser"]:
     await bot_env.make_member(sim)
     yield sim
     _assert_no_api_errors(bot_env)
+
+
+async def _require_redis(url: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except Exception as error:  # noqa: BLE001 - any failure means "not available"
+        service_unavailable("Redis", error)
+    finally:
+        await client.aclose()
 
 
 def _assert_no_api_errors(env: BotEnv) -> None:

@@ -105,3 +105,27 @@ async def test_main_menu_buttons_edit_the_same_message(member: SimUser) -> None:
     assert "个人资料" in menu.text
     await member.press(menu, "主菜单")
     assert "可用积分" in menu.text and menu.edit_count == 2
+
+
+async def test_help_button_edits_in_place_and_comes_back(user: SimUser) -> None:
+    await user.send("/start")
+    welcome = await user.expect_message()
+    await user.press(welcome, "帮助")
+    assert "/profile" in welcome.text
+    await user.press(welcome, "主菜单")
+    assert "📝 注册" in welcome.button_texts and welcome.edit_count == 2
+
+
+async def test_double_tap_does_not_surface_not_modified(bot_env: BotEnv, member: SimUser) -> None:
+    from tests.test_e2e_registration import press_data
+
+    await member.send("/start")
+    menu = await member.expect_message()
+    await member.press(menu, "个人资料")
+    await press_data(bot_env, member, menu, "m:profile")  # the second tap of a double tap
+    errors = [record.error for record in bot_env.emulator.errors]
+    bot_env.emulator.clear_errors()
+    assert errors and all("message is not modified" in error for error in errors)
+    assert not any("出了点问题" in (m.text or "") for m in member.messages)
+    await member.send("/help")
+    assert "/profile" in (await member.expect_message()).text  # and the bot carries on

@@ -76,7 +76,7 @@ async def test_member_registers_with_shared_contact(bot_env: BotEnv, user: SimUs
     await user.press(summary, "确认注册")
     assert "注册成功" in summary.text
     menu = await user.expect_message()
-    assert "可用积分" in menu.text and "👤 个人资料" in menu.button_texts
+    assert "可用积分：100" in menu.text and "👤 个人资料" in menu.button_texts
 
     async with bot_env.sessionmaker() as session:
         member = await session.scalar(select(Member).where(Member.username_key == name.casefold()))

@@ -190,6 +190,17 @@ class TelegramEmulator:
         record.error, record.error_code, record.injected = error.description, error.error_code, error.injected
         if not error.injected:
             self.errors.append(record)
+            # the chat page shows it in the chat concerned: a developer sees the rule the bot broke
+            chat_id = record.params.get("chat_id") if isinstance(record.params, dict) else None
+            self.emit(
+                {
+                    "type": "api_error",
+                    "chat_id": chat_id if isinstance(chat_id, int) else None,
+                    "method": record.method,
+                    "error_code": error.error_code,
+                    "description": error.description,
+                }
+            )
         return error.error_code, error.to_response()
 
     async def _unsupported(self, params: dict[str, Any]) -> Any:
@@ -286,6 +297,11 @@ class TelegramEmulator:
     def enqueue_update(self, payload: dict[str, Any], update_id: int | None = None) -> dict[str, Any] | None:
         """Queue an update for the bot; pass an earlier update_id to deliver that update again."""
         return self.updates.push(payload, update_id)
+
+    def continue_numbering(self, update_id: int, message_id: int) -> None:
+        """Start ids after an earlier run's, as Telegram's keep growing while a bot restarts."""
+        self.updates.start_after(update_id)
+        self._message_ids = itertools.count(max(message_id, *self._messages.keys(), 0) + 1)
 
     @property
     def last_update_id(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.chat_state import ChatMessage, image_size
+from bot.sandbox.chat_state import ChatMessage, PendingAnswer, image_size
 from bot.sandbox.telegram_html import utf16_len
 
 if TYPE_CHECKING:
@@ -161,6 +161,18 @@ class SimUser:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> str | None:
         """Tap an inline button and wait for the bot's answerCallbackQuery; returns the toast text."""
+        button, pending = self.tap(message, text, data=data)
+        if not await self.emulator.changes.wait_for(lambda: pending.answered, timeout):
+            pending.expired = True
+            raise AssertionError(
+                f"the bot did not answer the callback query of {button['text']!r} within {timeout} s\n{self.dump()}"
+            )
+        return pending.text
+
+    def tap(
+        self, message: ChatMessage, text: str | None = None, *, data: str | None = None
+    ) -> tuple[dict[str, Any], PendingAnswer]:
+        """Send an inline button's callback query without waiting: the chat page waits on its own terms."""
         if message.deleted:
             raise AssertionError(f"cannot press a button of deleted message {message.describe()}")
         button = _find_button(message.inline_buttons, text, data, message)
@@ -178,12 +190,7 @@ class SimUser:
                 }
             }
         )
-        if not await self.emulator.changes.wait_for(lambda: pending.answered, timeout):
-            pending.expired = True
-            raise AssertionError(
-                f"the bot did not answer the callback query of {button['text']!r} within {timeout} s\n{self.dump()}"
-            )
-        return pending.text
+        return button, pending
 
     async def press_reply(self, text: str) -> dict[str, Any]:
         """Tap a reply-keyboard button: sends its text, or the own contact for request_contact."""

@@ -102,6 +102,10 @@ class UpdateFeed:
         self._changes.notify()
         return update
 
+    def start_after(self, update_id: int) -> None:
+        """Number new updates after update_id: a bot restarted on its old database has seen the earlier ones."""
+        self._ids = itertools.count(max(update_id, self._last_id) + 1)
+
     def _set_allowed(self, allowed_updates: list[str] | None) -> None:
         """Telegram keeps the last allowed_updates given; an empty list restores the default."""
         if allowed_updates is not None:

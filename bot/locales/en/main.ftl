@@ -41,6 +41,8 @@ help =
     <b>Member centre help</b>
 
     /start — main menu
+    /points — points, tier and history
+    /checkin — daily check-in
     /profile — your profile
     /card — member card
     /language — change language

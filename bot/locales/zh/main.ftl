@@ -41,6 +41,8 @@ help =
     <b>会员中心帮助</b>
 
     /start — 主菜单
+    /points — 积分、等级与明细
+    /checkin — 每日签到
     /profile — 个人资料
     /card — 会员卡
     /language — 切换语言
