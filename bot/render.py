@@ -1,8 +1,11 @@
 """One way to show things: escaping, dates in the shop's zone, domain errors as texts."""
 
 from datetime import datetime
+from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency, get_currency_precision
 
 from bot.i18n import Translator
 from services.errors import DomainError
@@ -15,6 +18,19 @@ def quote(value: object) -> str:
 
 def local_time(value: datetime, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: datetime, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d")
+
+
+BABEL_LOCALES = {"zh": "zh_CN", "en": "en_US"}
+
+
+def money(amount: int, currency: str, language: str) -> str:
+    """Integer minor units, shown with the currency's own decimals; exact (Decimal), never float."""
+    value = Decimal(amount).scaleb(-get_currency_precision(currency))
+    return format_currency(value, currency, locale=BABEL_LOCALES.get(language, "zh_CN"))
 
 
 def error_text(t: Translator, error: DomainError, tz: ZoneInfo) -> str:

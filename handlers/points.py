@@ -1,6 +1,5 @@
 """/points with a paged history, and /checkin (PRODUCT.md 2)."""
 
-from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -14,7 +13,7 @@ from bot.config import Settings
 from bot.filters import IsMember
 from bot.i18n import Translator
 from bot.keyboards import Button, MenuCb
-from bot.render import error_text, quote
+from bot.render import error_text, local_date, money, quote
 from models import Member, PointsLedger
 from models.base import utcnow
 from services import checkin, points
@@ -32,24 +31,13 @@ class PointsCb(CallbackData, prefix="pt"):
     page: int = 0
 
 
-def money(amount: int, currency: str) -> str:
-    """Minor units as a plain amount with its currency, in integer arithmetic."""
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    return f"{sign}{amount // 100}.{amount % 100:02d} {currency}"
-
-
-def _date(value: datetime, settings: Settings) -> str:
-    return value.astimezone(settings.tz).strftime("%Y-%m-%d")
-
-
 def _row(t: Translator, entry: PointsLedger, settings: Settings) -> str:
     """Kinds that only move points between available and frozen show the moved amount."""
     shown = entry.amount if entry.amount else entry.available_delta
     kind_key = f"points-kind-{entry.kind}"
     return t(
         "points-row",
-        date=_date(entry.created_at, settings),
+        date=local_date(entry.created_at, settings.tz),
         kind=t(kind_key) if t.has(kind_key) else quote(entry.kind),
         amount=f"{shown:+,d}",
         reason=quote(entry.reason) if entry.reason else "—",
@@ -65,12 +53,12 @@ async def points_view(
     history = await points.history(session, member.id, page, settings.points_history_page_size)
     progress = view.progress
     expiring = (
-        t("points-expiring", points=view.expiring, date=_date(view.expiring_first, settings))
+        t("points-expiring", points=view.expiring, date=local_date(view.expiring_first, settings.tz))
         if view.expiring and view.expiring_first
         else t("points-expiring-none")
     )
     next_line = (
-        t("points-progress-next", amount=money(progress.to_next, settings.currency),
+        t("points-progress-next", amount=money(progress.to_next, settings.currency, lang),
           tier=quote(progress.next_tier.name(lang)))
         if progress.next_tier
         else t("points-progress-top")

@@ -37,12 +37,12 @@ class ProfileEdit(StatesGroup):
     value = State()
 
 
-def profile_view(t: Translator, member: Member, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def profile_view(t: Translator, member: Member, lang: str, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
     text = t(
         "profile",
         member_no=member.member_no,
         username=quote(member.username),
-        tier=t(f"tier-{member.tier}") if t.has(f"tier-{member.tier}") else quote(member.tier),
+        tier=quote(settings.tiers.get(member.tier).name(lang)),
         email=validation.mask_email(member.email),
         phone=validation.mask_phone(member.phone),
         address=quote(member.address or t("value-none")),
@@ -50,7 +50,10 @@ def profile_view(t: Translator, member: Member, lang: str) -> tuple[str, InlineK
         language=t(f"language-name-{lang}"),
         marketing=t("value-yes") if member.marketing_opt_in else t("value-no"),
     )
-    rows = [[(t(f"field-{f}"), ProfileCb(action="edit", field=f)) for f in TYPED_FIELDS[i:i + 2]] for i in range(0, len(TYPED_FIELDS), 2)]
+    rows = [
+        [(t(f"field-{f}"), ProfileCb(action="edit", field=f)) for f in TYPED_FIELDS[i : i + 2]]
+        for i in range(0, len(TYPED_FIELDS), 2)
+    ]
     marketing_key = "btn-marketing-off" if member.marketing_opt_in else "btn-marketing-on"
     rows.append([(t(marketing_key), ProfileCb(action="marketing")), (t("btn-language"), MenuCb(action="language"))])
     rows.append([(t("btn-home"), MenuCb(action="home"))])
@@ -58,24 +61,32 @@ def profile_view(t: Translator, member: Member, lang: str) -> tuple[str, InlineK
 
 
 @router.message(Command("profile"))
-async def profile_command(message: Message, state: FSMContext, member: Member, t: Translator, lang: str) -> None:
+async def profile_command(
+    message: Message, state: FSMContext, member: Member, t: Translator, lang: str, settings: Settings
+) -> None:
     await state.clear()
-    text, markup = profile_view(t, member, lang)
+    text, markup = profile_view(t, member, lang, settings)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(MenuCb.filter(F.action == "profile"))
-async def profile_button(callback: CallbackQuery, member: Member, t: Translator, lang: str) -> None:
-    text, markup = profile_view(t, member, lang)
+async def profile_button(callback: CallbackQuery, member: Member, t: Translator, lang: str, settings: Settings) -> None:
+    text, markup = profile_view(t, member, lang, settings)
     await callback.message.edit_text(text, reply_markup=markup)
 
 
 @router.callback_query(ProfileCb.filter(F.action == "marketing"))
 async def toggle_marketing(
-    callback: CallbackQuery, session: AsyncSession, member: Member, t: Translator, lang: str, callback_answer: CallbackAnswer
+    callback: CallbackQuery,
+    session: AsyncSession,
+    member: Member,
+    t: Translator,
+    lang: str,
+    settings: Settings,
+    callback_answer: CallbackAnswer,
 ) -> None:
     member = await members.update_profile(session, member.id, "marketing", not member.marketing_opt_in)
-    text, markup = profile_view(t, member, lang)
+    text, markup = profile_view(t, member, lang, settings)
     await callback.message.edit_text(text, reply_markup=markup)
     callback_answer.text = t("profile-saved")
 
@@ -93,21 +104,27 @@ async def edit_field(
     if callback_data.field == "phone":
         await callback.message.answer(prompt, reply_markup=keyboards.share_phone(t, back=False))
     else:
-        await callback.message.edit_text(prompt, reply_markup=keyboards.inline([[(t("btn-cancel"), ProfileCb(action="cancel"))]]))
+        await callback.message.edit_text(
+            prompt, reply_markup=keyboards.inline([[(t("btn-cancel"), ProfileCb(action="cancel"))]])
+        )
 
 
 @router.callback_query(ProfileCb.filter(F.action == "cancel"))
-async def cancel_edit_button(callback: CallbackQuery, state: FSMContext, member: Member, t: Translator, lang: str) -> None:
+async def cancel_edit_button(
+    callback: CallbackQuery, state: FSMContext, member: Member, t: Translator, lang: str, settings: Settings
+) -> None:
     await state.clear()
-    text, markup = profile_view(t, member, lang)
+    text, markup = profile_view(t, member, lang, settings)
     await callback.message.edit_text(text, reply_markup=markup)
 
 
 @router.message(ProfileEdit.value, TextIs("btn-cancel"))
-async def cancel_edit_text(message: Message, state: FSMContext, member: Member, t: Translator, lang: str) -> None:
+async def cancel_edit_text(
+    message: Message, state: FSMContext, member: Member, t: Translator, lang: str, settings: Settings
+) -> None:
     await state.clear()
     await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
-    text, markup = profile_view(t, member, lang)
+    text, markup = profile_view(t, member, lang, settings)
     await message.answer(text, reply_markup=markup)
 
 
@@ -118,7 +135,13 @@ async def command_in_dialog(message: Message, t: Translator) -> None:
 
 @router.message(ProfileEdit.value, F.text | F.contact)
 async def got_value(
-    message: Message, state: FSMContext, session: AsyncSession, member: Member, t: Translator, lang: str, settings: Settings
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    member: Member,
+    t: Translator,
+    lang: str,
+    settings: Settings,
 ) -> None:
     field = (await state.get_data()).get("field", "")
     try:
@@ -130,7 +153,7 @@ async def got_value(
         return
     await state.clear()
     await message.answer(t("profile-saved"), reply_markup=ReplyKeyboardRemove())
-    text, markup = profile_view(t, member, lang)
+    text, markup = profile_view(t, member, lang, settings)
     await message.answer(text, reply_markup=markup)
 
 

@@ -327,7 +327,7 @@ async def confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSe
         referrer_code=data.get("ref"),
     )
     try:
-        member = await members.register(session, form, callback.from_user.id, settings.welcome_points)
+        member = await members.register(session, form, callback.from_user.id, settings.welcome_points, tz=settings.tz)
     except InvalidInput as error:
         await state.update_data(editing=True)
         await ask(callback, state, _step(error.field or "username"), t, settings, notice=error_text(t, error, settings.tz))

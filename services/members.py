@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -64,7 +65,7 @@ async def ensure_available(session: AsyncSession, field: str, value: str, exclud
 
 
 async def register(
-    session: AsyncSession, form: Registration, telegram_id: int, welcome_points: int
+    session: AsyncSession, form: Registration, telegram_id: int, welcome_points: int, *, tz: ZoneInfo
 ) -> Member:
     """Create the member, bind this Telegram account and credit welcome points, all or nothing."""
     await begin_write(session)
@@ -89,7 +90,7 @@ async def register(
     await flush_unique(session)
     if welcome_points > 0:
         await points.award(
-            session, member.id, "welcome", welcome_points, key=f"welcome:{member.id}", reason="welcome"
+            session, member.id, "welcome", welcome_points, key=f"welcome:{member.id}", reason="welcome", tz=tz
         )
     await session.commit()
     await session.refresh(member)  # the balances were set by SQL, not through this object

@@ -2,6 +2,7 @@
 
 import asyncio
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from services import accounts, members, passwords
 from services.errors import Conflict, InvalidInput, NotAllowed
 from tests.conftest import next_telegram_id, unique
 
+SHOP_TZ = ZoneInfo("Asia/Shanghai")
 HASH = "$2b$04$" + "a" * 53  # never checked in these tests
 
 
@@ -29,7 +31,7 @@ def form(username: str | None = None, **overrides: object) -> members.Registrati
 
 
 async def test_register_credits_welcome_points_once(session: AsyncSession) -> None:
-    member = await members.register(session, form(), next_telegram_id(), welcome_points=100)
+    member = await members.register(session, form(), next_telegram_id(), welcome_points=100, tz=SHOP_TZ)
     assert member.member_no == f"M{member.id:06d}"
     ledger = (await session.scalars(select(PointsLedger).where(PointsLedger.member_id == member.id))).all()
     assert [(row.kind, row.amount, row.available_after) for row in ledger] == [("welcome", 100, 100)]
@@ -39,9 +41,9 @@ async def test_register_credits_welcome_points_once(session: AsyncSession) -> No
 
 async def test_username_is_unique_case_insensitively(session: AsyncSession) -> None:
     name = unique("Case")
-    await members.register(session, form(name), next_telegram_id(), 0)
+    await members.register(session, form(name), next_telegram_id(), 0, tz=SHOP_TZ)
     with pytest.raises(Conflict) as raised:
-        await members.register(session, form(name.upper(), email=f"x{name}@example.com"), next_telegram_id(), 0)
+        await members.register(session, form(name.upper(), email=f"x{name}@example.com"), next_telegram_id(), 0, tz=SHOP_TZ)
     assert raised.value.field == "username"
     with pytest.raises(Conflict):
         await members.ensure_available(session, "username", name.lower())
@@ -49,9 +51,9 @@ async def test_username_is_unique_case_insensitively(session: AsyncSession) -> N
 
 async def test_one_telegram_account_one_member(session: AsyncSession) -> None:
     telegram_id = next_telegram_id()
-    await members.register(session, form(), telegram_id, 0)
+    await members.register(session, form(), telegram_id, 0, tz=SHOP_TZ)
     with pytest.raises(NotAllowed):
-        await members.register(session, form(), telegram_id, 0)
+        await members.register(session, form(), telegram_id, 0, tz=SHOP_TZ)
 
 
 async def test_twenty_racing_registrations_of_one_username_make_one_member(
@@ -64,7 +66,7 @@ async def test_twenty_racing_registrations_of_one_username_make_one_member(
             try:
                 await members.register(
                     session, form(name, email=f"{name}{i}@example.com", phone=f"+86137{i:08d}"),
-                    next_telegram_id(), 10,
+                    next_telegram_id(), 10, tz=SHOP_TZ,
                 )
                 return "ok"
             except Conflict as error:

@@ -44,7 +44,7 @@ async def test_points_screen_from_the_main_menu_shows_tier_and_progress(member: 
     menu = await member.expect_message()
     await member.press(menu, "我的积分")
     assert "会员等级：<b>" not in menu.text  # HTML is rendered, not shown
-    assert "会员等级：普通会员" in menu.text and "再消费 1000.00 CNY 即可升级为银卡会员" in menu.text
+    assert "会员等级：普通会员" in menu.text and "再消费 ¥1,000.00 即可升级为银卡会员" in menu.text
     assert "暂无积分记录" in menu.text and menu.edit_count == 1
 
 

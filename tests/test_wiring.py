@@ -59,3 +59,12 @@ def test_settings_parse_owner_ids_and_zone() -> None:
 def test_env_example_documents_every_setting() -> None:
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert {name.upper() for name in Settings.model_fields} <= documented
+
+
+def test_money_is_exact_and_follows_the_currency() -> None:
+    from bot.render import money
+
+    assert money(12345, "CNY", "zh") == "¥123.45"
+    assert money(-5, "USD", "en") == "-$0.05"
+    assert money(500, "JPY", "en") == "¥500"  # no minor unit
+    assert money(10**15 + 1, "CNY", "en").endswith(".01")  # no float rounding on large sums

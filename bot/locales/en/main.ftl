@@ -119,10 +119,6 @@ profile-ask-phone = Share or type your new phone number.
 profile-ask-address = Your new address (5-200 characters).
 profile-ask-birthday = Your birthday as YYYY-MM-DD.
 card-caption = Your member card · {$member_no}. Show the QR code at checkout.
-tier-normal = Member
-tier-silver = Silver
-tier-gold = Gold
-tier-diamond = Diamond
 
 ## Language
 language-pick = 请选择语言 / Choose your language:

@@ -119,10 +119,6 @@ profile-ask-phone = 请分享或输入新的手机号。
 profile-ask-address = 请输入新的地址（5-200 字）。
 profile-ask-birthday = 请输入生日，格式 YYYY-MM-DD。
 card-caption = 你的会员卡 · {$member_no}。结账时出示二维码即可。
-tier-normal = 普通会员
-tier-silver = 银卡会员
-tier-gold = 金卡会员
-tier-diamond = 钻石会员
 
 ## 语言
 language-pick = 请选择语言 / Choose your language:
