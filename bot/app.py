@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.errors import on_error
 from bot.middlewares import ContextMiddleware
 from bot.request_guards import IgnoreNotModified
-from bot.scheduler import PointsScheduler
+from bot.scheduler import BackgroundJobs
 from bot.storage import SqlStorage
 from models.db import create_engine, create_sessionmaker
 from models.migrate import upgrade_to_head
@@ -96,7 +96,7 @@ class BotApp:
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     update_log: UpdateLog = field(init=False)
-    points_jobs: PointsScheduler | None = field(default=None, init=False)
+    jobs: BackgroundJobs | None = field(default=None, init=False)
 
     async def start(self) -> None:
         self.engine = create_engine(self.settings.database_url)
@@ -109,9 +109,9 @@ class BotApp:
             self.settings, sessionmaker, create_storage(self.settings, sessionmaker), self.update_log
         )
         await setup_commands(self.bot, self.settings.default_language)
-        if self.settings.points_jobs:
-            self.points_jobs = PointsScheduler(self.bot, sessionmaker, self.settings)
-            self.points_jobs.start()
+        if self.settings.background_jobs:
+            self.jobs = BackgroundJobs(self.bot, sessionmaker, self.settings)
+            self.jobs.start()
         if self.settings.webhook_url:
             await self._start_webhook()
         else:
@@ -155,9 +155,9 @@ class BotApp:
 
     async def stop(self) -> None:
         """Safe after a failed or partial start: stops whatever was started."""
-        if self.points_jobs is not None:
-            self.points_jobs.stop()
-            self.points_jobs = None
+        if self.jobs is not None:
+            self.jobs.stop()
+            self.jobs = None
         if self._task is not None:
             await self.dispatcher.stop_polling()
             await asyncio.gather(self._task, return_exceptions=True)

@@ -1,6 +1,7 @@
 """Settings from the environment and `.env` (every one documented in .env.example)."""
 
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -67,7 +68,7 @@ class Settings(BaseSettings):
     points_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7])
     points_history_page_size: int = Field(default=10, ge=1, le=30)
     points_tiers: list[Tier] = Field(default_factory=lambda: list(DEFAULT_TIERS))
-    points_jobs: bool = True
+    background_jobs: bool = True
     checkin_points: int = Field(default=5, ge=0)
     checkin_streak_days: int = Field(default=7, ge=0)
     checkin_streak_bonus: int = Field(default=20, ge=0)
@@ -79,7 +80,7 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
-    @property
+    @cached_property
     def tiers(self) -> Tiers:
         return Tiers(self.points_tiers)
 

@@ -1,4 +1,4 @@
-"""Points jobs inside the bot process: release, expiry, expiry reminders, tier review and upgrades.
+"""Background jobs in the bot process: points release, expiry, reminders, tiers, housekeeping.
 
 Every job claims its work in the database (ledger idempotency keys, reminder keys, conditional
 updates), so several bot processes can run the same schedule without doubling anything.
@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.i18n import pick_language, translator
 from bot.render import quote
 from models.base import utcnow
-from services import members, points, tiers
+from services import accounts, members, points, tiers, update_log
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,13 @@ async def _deliver(bot: Bot, chat_id: int, text: str) -> bool:
     return False
 
 
-class PointsScheduler:
+async def housekeeping(sessionmaker: Sessions) -> int:
+    """Drop update ids older than any redelivery and login records that no longer count."""
+    async with sessionmaker() as session:
+        return await update_log.prune(session) + await accounts.prune_login_records(session)
+
+
+class BackgroundJobs:
     """APScheduler in the bot's event loop; each job runs one instance at a time per process."""
 
     def __init__(self, bot: Bot, sessionmaker: Sessions, settings: Settings) -> None:
@@ -134,6 +140,8 @@ class PointsScheduler:
                                args=[sessionmaker, settings], id="tiers-review", **options)
         self.scheduler.add_job(announce_tier_changes, IntervalTrigger(minutes=1),
                                args=[bot, sessionmaker, settings], id="tiers-announce", **options)
+        self.scheduler.add_job(housekeeping, IntervalTrigger(hours=6), args=[sessionmaker],
+                               id="housekeeping", **options)
 
     def start(self) -> None:
         self.scheduler.start()

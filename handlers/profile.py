@@ -162,9 +162,7 @@ def _raw_value(message: Message, field: str) -> str:
         return message.text
     if field != "phone":
         raise InvalidInput("send-text", field)
-    if message.contact.user_id != message.from_user.id:
-        raise InvalidInput("phone-not-own", field)
-    return message.contact.phone_number
+    return validation.shared_phone(message.contact.phone_number, message.contact.user_id, message.from_user.id)
 
 
 @router.message(ProfileEdit.value)

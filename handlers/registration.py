@@ -24,7 +24,7 @@ from bot.filters import IsGuest, IsMember, TextIs
 from bot.i18n import Translator
 from bot.keyboards import FlowCb, MenuCb
 from bot.render import error_text, quote
-from services import members, passwords, validation
+from services import members, validation
 from services.errors import DomainError, InvalidInput, NotAllowed
 
 router = Router(name="registration")
@@ -200,11 +200,8 @@ async def _reject(message: Message, state: FSMContext, step: State, t: Translato
 @router.message(F_.username, F.text)
 async def got_username(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
     try:
-        username = validation.username(message.text)
-        await members.ensure_available(session, "username", username)
-        data = await state.get_data()
-        if data.get("password_hash") and await passwords.check_password(username, data["password_hash"]):
-            raise InvalidInput("password-is-username", "username")
+        password_hash = (await state.get_data()).get("password_hash")
+        username = await members.registration_username(session, message.text, password_hash)
     except DomainError as error:
         return await _reject(message, state, F_.username, t, settings, error)
     await _advance(message, state, F_.username, t, settings, username=username)
@@ -215,12 +212,11 @@ async def got_password(message: Message, state: FSMContext, t: Translator, setti
     password = message.text
     with suppress(TelegramBadRequest):
         await message.delete()  # the password must not stay in the chat
-    data = await state.get_data()
+    username = (await state.get_data()).get("username")
     try:
-        validation.password(password, data.get("username"))
+        password_hash = await members.registration_password(password, username, settings.bcrypt_rounds)
     except DomainError as error:
         return await _reject(message, state, F_.password, t, settings, error)
-    password_hash = await passwords.hash_password(password, settings.bcrypt_rounds)
     await _advance(message, state, F_.password, t, settings, password_hash=password_hash)
 
 
@@ -235,9 +231,12 @@ async def got_email(message: Message, state: FSMContext, session: AsyncSession, 
 
 @router.message(F_.phone, F.contact)
 async def got_contact(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
-    if message.contact.user_id != message.from_user.id:
-        return await _reject(message, state, F_.phone, t, settings, InvalidInput("phone-not-own", "phone"))
-    await _take_phone(message, message.contact.phone_number, state, session, t, settings)
+    contact = message.contact
+    try:
+        raw = validation.shared_phone(contact.phone_number, contact.user_id, message.from_user.id)
+    except DomainError as error:
+        return await _reject(message, state, F_.phone, t, settings, error)
+    await _take_phone(message, raw, state, session, t, settings)
 
 
 @router.message(F_.phone, F.text)

@@ -178,6 +178,16 @@ async def set_password(session: AsyncSession, member_id: int, new: str, rounds: 
     await session.commit()
 
 
+async def prune_login_records(session: AsyncSession, policy: LockoutPolicy = LockoutPolicy(), now: datetime | None = None) -> int:
+    """Failures older than the window and ended locks no longer count for anything."""
+    now = now or utcnow()
+    await begin_write(session)
+    failures = await session.execute(delete(LoginFailure).where(LoginFailure.created_at <= now - policy.window))
+    locks = await session.execute(delete(LoginLock).where(LoginLock.locked_until <= now))
+    await session.commit()
+    return failures.rowcount + locks.rowcount
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +12,7 @@ from models import Member, TelegramUser
 from models.base import utcnow
 from models.db import begin_write
 from models.members import parse_member_no
-from services import points, validation
+from services import passwords, points, validation
 from services.errors import Conflict, InvalidInput, NotAllowed
 
 UNIQUE_FIELDS = {"username": "username_key", "email": "email_key", "phone": "phone"}
@@ -141,25 +141,19 @@ async def update_profile(session: AsyncSession, member_id: int, field: str, valu
     return member
 
 
-async def find_member(session: AsyncSession, query: str) -> Member | None:
-    """By member number, username, e-mail, phone or Telegram id (for staff and linking)."""
-    query = query.strip()
-    member_id = parse_member_no(query)
-    if member_id is not None:
-        return await session.get(Member, member_id)
-    conditions = [Member.username_key == query.casefold(), Member.email_key == query.casefold()]
-    if query.lstrip("+").isdigit():
-        conditions.append(Member.phone == ("+" + query.lstrip("+")))
-        conditions.append(Member.telegram_id == int(query.lstrip("+")))
-    for condition in conditions:
-        member = await session.scalar(select(Member).where(condition))
-        if member is not None:
-            return member
-    return None
+async def registration_username(session: AsyncSession, raw: str, password_hash: str | None) -> str:
+    """A username for a registration form, which may already hold a password (editing from the summary)."""
+    username = validation.username(raw)
+    await ensure_available(session, "username", username)
+    if password_hash and await passwords.check_password(username, password_hash):
+        raise InvalidInput("password-is-username", "username")
+    return username
 
 
-async def count_members(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Member)) or 0)
+async def registration_password(raw: str, username: str | None, rounds: int) -> str:
+    """Check the rules and return the bcrypt hash; only the hash is kept in the dialog state."""
+    validation.password(raw, username)
+    return await passwords.hash_password(raw, rounds)
 
 
 async def validate_field(session: AsyncSession, field: str, raw: str, today: date, member_id: int | None = None) -> object:

@@ -452,11 +452,10 @@ async def adjust(
     commit: bool = True,
 ) -> Posted:
     """Staff correction by a signed amount; the reason is mandatory (it is the audit trail)."""
-    reason = _checked_reason(reason)
     if amount == 0:
         raise InvalidInput("points-amount-nonzero")
+    entry = _staff_entry(member_id, "adjust", 0, 0, key, reason, staff_id)
     now = now or utcnow()
-    entry = Entry(member_id, "adjust", 0, 0, key, reason=reason, **_staff_ref(staff_id))
     if amount > 0:
         return await _use_case(session, commit, lambda db: _credit(db, entry, amount, now, expiry_for(now, tz)))
     return await _use_case(session, commit, lambda db: _debit(db, entry, -amount, now))
@@ -467,11 +466,8 @@ async def freeze(
     staff_id: int | None = None, now: datetime | None = None, commit: bool = True,
 ) -> Posted:
     """Hold available points (e.g. during a dispute): soonest-expiring lots first."""
-    reason = _checked_reason(reason)
-    if amount <= 0:
-        raise InvalidInput("points-amount-positive")
+    entry = _staff_entry(member_id, "freeze", -_positive(amount), amount, key, reason, staff_id)
     now = now or utcnow()
-    entry = Entry(member_id, "freeze", -amount, amount, key, reason=reason, **_staff_ref(staff_id))
 
     def operation(db: Connection) -> Posted:
         posted = _post(db, entry, now)
@@ -487,11 +483,8 @@ async def unfreeze(
     staff_id: int | None = None, now: datetime | None = None, commit: bool = True,
 ) -> Posted:
     """Give back points staff held; points waiting for an order's return window are not touched."""
-    reason = _checked_reason(reason)
-    if amount <= 0:
-        raise InvalidInput("points-amount-positive")
+    entry = _staff_entry(member_id, "unfreeze", _positive(amount), -amount, key, reason, staff_id)
     now = now or utcnow()
-    entry = Entry(member_id, "unfreeze", amount, -amount, key, reason=reason, **_staff_ref(staff_id))
 
     def operation(db: Connection) -> Posted:
         _lock_member(db, member_id)
@@ -575,6 +568,21 @@ def _checked_reason(reason: str | None) -> str:
     if len(text) > REASON_MAX:
         raise InvalidInput("points-reason-too-long", "reason", max=REASON_MAX)
     return text
+
+
+def _positive(amount: int) -> int:
+    if amount <= 0:
+        raise InvalidInput("points-amount-positive")
+    return amount
+
+
+def _staff_entry(
+    member_id: int, kind: str, available_delta: int, frozen_delta: int, key: str, reason: str | None,
+    staff_id: int | None,
+) -> Entry:
+    """A staff operation's ledger entry: the reason is mandatory, the staff member is the reference."""
+    return Entry(member_id, kind, available_delta, frozen_delta, key, reason=_checked_reason(reason),
+                 **_staff_ref(staff_id))
 
 
 def _staff_ref(staff_id: int | None) -> dict[str, str | None]:

@@ -65,6 +65,13 @@ def phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
     raise InvalidInput("phone-invalid", "phone")
 
 
+def shared_phone(phone_number: str, contact_user_id: int | None, sender_id: int) -> str:
+    """A contact shared as a phone number must be the sender's own (request_contact), not a forward."""
+    if contact_user_id != sender_id:
+        raise InvalidInput("phone-not-own", "phone")
+    return phone_number
+
+
 def address(value: str) -> str:
     value = " ".join(value.split())
     if len(value) < 5:

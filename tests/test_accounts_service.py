@@ -160,3 +160,28 @@ async def test_long_unicode_passwords_keep_every_character() -> None:
     hashed = await passwords.hash_password(base + "A", rounds=4)
     assert await passwords.check_password(base + "A", hashed)
     assert not await passwords.check_password(base + "B", hashed)
+
+
+async def test_housekeeping_drops_only_records_that_no_longer_count(session: AsyncSession) -> None:
+    from models import LoginLock, ProcessedUpdate
+    from services import update_log
+
+    now = utcnow()
+    subject = f"tg:{next_telegram_id()}"
+    session.add_all([
+        LoginFailure(subject=subject, created_at=now - timedelta(minutes=20)),
+        LoginFailure(subject=subject, created_at=now - timedelta(minutes=1)),
+        LoginLock(subject=subject + "old", locked_until=now - timedelta(minutes=1)),
+        LoginLock(subject=subject + "new", locked_until=now + timedelta(minutes=5)),
+        ProcessedUpdate(update_id=next_telegram_id(), created_at=now - timedelta(days=3)),
+        ProcessedUpdate(update_id=next_telegram_id(), created_at=now),
+    ])
+    await session.commit()
+    await update_log.prune(session)
+    await accounts.prune_login_records(session, now=now)
+    failures = await session.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.subject == subject))
+    locks = (await session.scalars(select(LoginLock.subject).where(LoginLock.subject.startswith(subject)))).all()
+    old_updates = await session.scalar(
+        select(func.count()).select_from(ProcessedUpdate).where(ProcessedUpdate.created_at < now - timedelta(days=2))
+    )
+    assert failures == 1 and locks == [subject + "new"] and old_updates == 0

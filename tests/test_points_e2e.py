@@ -10,7 +10,7 @@ from services import points
 from tests.conftest import BotEnv, unique
 
 # Jobs are called directly with an explicit `now`; the in-process schedule would race them.
-BOT_SETTINGS = {"points_jobs": False}
+BOT_SETTINGS = {"background_jobs": False}
 
 
 async def seed_entries(bot_env: BotEnv, member_id: int, count: int) -> None:
