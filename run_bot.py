@@ -1,4 +1,7 @@
-"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN) or `python run_bot.py --sandbox`."""
+"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN), `--sandbox`, or `audit` (points reconciliation).
+
+Installed, the same is the `member-bot` command.
+"""
 
 import argparse
 import asyncio
@@ -23,7 +26,9 @@ MISSING_TOKEN = """BOT_TOKEN is not set.
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="member-bot", description=__doc__)
+    parser.add_argument("command", nargs="?", choices=["run", "audit"], default="run",
+                        help="run the bot (default), or audit every points balance against the ledger (exit 1 on a difference)")
     parser.add_argument("--sandbox", action="store_true", help="run against the built-in local chat page")
     parser.add_argument("--port", type=int, default=None, help="sandbox page port (default SANDBOX_PORT, 8080)")
     return parser.parse_args(argv)
@@ -46,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error:\n{exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
+    if args.command == "audit":
+        from services.points.audit import run_audit
+
+        return asyncio.run(run_audit(settings.database_url, sys.stdout))
     if args.sandbox:
         from bot.sandbox.runner import run_sandbox
 

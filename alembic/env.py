@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from bot.config import Settings
 from models import Base
 from models.base import UtcDateTime
-from models.db import create_engine
+from models.database import create_engine
 
 config = context.config
 if config.config_file_name is not None and "connection" not in config.attributes:

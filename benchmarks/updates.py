@@ -179,22 +179,22 @@ class Contender:
 
 
 async def prepare_members(database_url: str, emulator: TelegramEmulator, count: int) -> list[SimUser]:
-    from models.db import create_engine, create_sessionmaker
+    from models.database import Database
     from models.migrate import upgrade_to_head
     from services import accounts
+    from services.unit_of_work import UnitOfWork
 
-    engine = create_engine(database_url)
-    await upgrade_to_head(engine)
-    sessionmaker = create_sessionmaker(engine)
+    database = Database(database_url)
+    await upgrade_to_head(database.engine)
+    uow = UnitOfWork(database)
     users = []
     for i in range(count):
         user = emulator.user(user_id=800_000 + i, first_name="Member", language_code="zh")
-        async with sessionmaker() as session:
-            await accounts.create_account(session, f"bench{i}", "bench-pass-1", f"bench{i}@example.com", None, rounds=4)
-            await accounts.login(session, f"bench{i}", "bench-pass-1", user.id)
+        await accounts.create_account(uow, f"bench{i}", "bench-pass-1", f"bench{i}@example.com", None, rounds=4)
+        await accounts.login(uow, f"bench{i}", "bench-pass-1", user.id)
         user.open_chat()
         users.append(user)
-    await engine.dispose()
+    await database.dispose()
     return users
 
 

@@ -1,17 +1,39 @@
-"""Settings from the environment and `.env` (every one documented in .env.example)."""
+"""Settings from the environment and `.env` (every one documented in .env.example); plain data only."""
 
 from decimal import Decimal
-from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.checkin import CheckinRules
-from services.tiers import DEFAULT_TIERS, Tier, Tiers
-
 Language = Literal["zh", "en"]
+
+
+class TierSetting(BaseModel):
+    """One tier as configured in POINTS_TIERS: `threshold` is minor units spent over 12 months."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
+    names: dict[str, str]
+    threshold: int = Field(ge=0)
+    multiplier: Decimal = Field(default=Decimal(1), gt=0)
+
+
+DEFAULT_TIERS = [
+    TierSetting(code="normal", names={"zh": "普通会员", "en": "Member"}, threshold=0, multiplier=Decimal(1)),
+    TierSetting(code="silver", names={"zh": "银卡会员", "en": "Silver"}, threshold=100_000, multiplier=Decimal("1.2")),
+    TierSetting(code="gold", names={"zh": "金卡会员", "en": "Gold"}, threshold=500_000, multiplier=Decimal("1.5")),
+    TierSetting(code="diamond", names={"zh": "钻石会员", "en": "Diamond"}, threshold=2_000_000, multiplier=Decimal(2)),
+]
+
+
+def _split_ints(value: object) -> object:
+    """"1, 2;3" → [1, 2, 3]: lists of numbers are written comma-separated in .env."""
+    if isinstance(value, str):
+        return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
 
 
 class Settings(BaseSettings):
@@ -43,14 +65,19 @@ class Settings(BaseSettings):
     sandbox_port: int = 8080
     log_level: str = "INFO"
 
-    @field_validator("owner_ids", mode="before")
-    @classmethod
-    def _split_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
-        if isinstance(value, int):
-            return [value]
-        return value
+    # --- points (PRODUCT.md 2; documented in .env.example "# Points")
+    points_earn_rate: Decimal = Field(default=Decimal("0.01"), ge=0)
+    points_return_days: int = Field(default=7, ge=0)
+    points_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7])
+    points_history_page_size: int = Field(default=10, ge=1, le=30)
+    points_tiers: list[TierSetting] = Field(default_factory=lambda: list(DEFAULT_TIERS))
+    background_jobs: bool = True
+    checkin_points: int = Field(default=5, ge=0)
+    checkin_streak_days: int = Field(default=7, ge=0)
+    checkin_streak_bonus: int = Field(default=20, ge=0)
+
+    _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
+    _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)
 
     @field_validator("timezone")
     @classmethod
@@ -58,32 +85,13 @@ class Settings(BaseSettings):
         ZoneInfo(value)
         return value
 
+    @field_validator("points_tiers")
+    @classmethod
+    def _lowest_tier_is_free(cls, value: list[TierSetting]) -> list[TierSetting]:
+        if not value or min(tier.threshold for tier in value) != 0:
+            raise ValueError("the lowest tier must have threshold 0")
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    # --- points (PRODUCT.md 2; documented in .env.example "# Points")
-    points_earn_rate: Decimal = Field(default=Decimal("0.01"), ge=0)
-    points_return_days: int = Field(default=7, ge=0)
-    points_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [30, 7])
-    points_history_page_size: int = Field(default=10, ge=1, le=30)
-    points_tiers: list[Tier] = Field(default_factory=lambda: list(DEFAULT_TIERS))
-    background_jobs: bool = True
-    checkin_points: int = Field(default=5, ge=0)
-    checkin_streak_days: int = Field(default=7, ge=0)
-    checkin_streak_bonus: int = Field(default=20, ge=0)
-
-    @field_validator("points_reminder_days", mode="before")
-    @classmethod
-    def _split_days(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
-        return value
-
-    @cached_property
-    def tiers(self) -> Tiers:
-        return Tiers(self.points_tiers)
-
-    @property
-    def checkin_rules(self) -> CheckinRules:
-        return CheckinRules(self.checkin_points, self.checkin_streak_days, self.checkin_streak_bonus)

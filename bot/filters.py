@@ -6,18 +6,18 @@ from aiogram.filters import BaseFilter
 from aiogram.types import TelegramObject
 
 from bot.i18n import Translator
-from models import Member
+from services.members import MemberView
 
 
 class IsMember(BaseFilter):
     """The sender has an active member account bound to this Telegram user."""
 
-    async def __call__(self, event: TelegramObject, member: Member | None = None) -> bool:
-        return member is not None and member.status == "active"
+    async def __call__(self, event: TelegramObject, member: MemberView | None = None) -> bool:
+        return member is not None and member.active
 
 
 class IsGuest(BaseFilter):
-    async def __call__(self, event: TelegramObject, member: Member | None = None) -> bool:
+    async def __call__(self, event: TelegramObject, member: MemberView | None = None) -> bool:
         return member is None
 
 

@@ -1,4 +1,4 @@
-"""Callback data factories and keyboard builders; every button text comes from the locales."""
+"""Keyboard builders: one inline style for every screen; every button text comes from the locales."""
 
 from collections.abc import Iterable, Sequence
 
@@ -10,36 +10,14 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
+from bot.callbacks import FlowAction, FlowCb, LangCb, MenuAction, MenuCb
 from bot.i18n import Translator
-
-
-class MenuCb(CallbackData, prefix="m"):
-    """Main-menu and start-screen buttons."""
-
-    action: str
-
-
-class FlowCb(CallbackData, prefix="f"):
-    """Buttons inside a dialog: back, cancel, skip, yes/no, confirm, pick a field."""
-
-    action: str
-    value: str = ""
-
-
-class ProfileCb(CallbackData, prefix="pf"):
-    action: str
-    field: str = ""
-
-
-class LangCb(CallbackData, prefix="lang"):
-    code: str
-
 
 Button = tuple[str, CallbackData]
 
 
 def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
-    """Rows of (text, callback data) pairs into an inline keyboard."""
+    """Rows of (text, callback data) pairs into an inline keyboard; empty rows are dropped."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=text, callback_data=data.pack()) for text, data in row]
@@ -49,18 +27,22 @@ def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
     )
 
 
-def flow(t: Translator, *actions: str, back: bool = True, cancel: bool = True) -> InlineKeyboardMarkup:
+def flow(t: Translator, *actions: FlowAction, back: bool = True, cancel: bool = True) -> InlineKeyboardMarkup:
     """A dialog step's buttons: its own actions on one row, then Back / Cancel."""
     nav: list[Button] = []
     if back:
-        nav.append((t("btn-back"), FlowCb(action="back")))
+        nav.append((t("btn-back"), FlowCb(action=FlowAction.back)))
     if cancel:
-        nav.append((t("btn-cancel"), FlowCb(action="cancel")))
-    return inline([[(t(f"btn-{action}"), FlowCb(action=action)) for action in actions], nav])
+        nav.append((t("btn-cancel"), FlowCb(action=FlowAction.cancel)))
+    return inline([[(t(f"btn-{action.value}"), FlowCb(action=action)) for action in actions], nav])
 
 
 def cancel_only(t: Translator) -> InlineKeyboardMarkup:
     return flow(t, back=False)
+
+
+def home_button(t: Translator) -> InlineKeyboardMarkup:
+    return inline([[(t("btn-home"), MenuCb(action=MenuAction.home))]])
 
 
 def share_phone(t: Translator, back: bool = True) -> ReplyKeyboardMarkup:
@@ -78,17 +60,17 @@ def share_phone(t: Translator, back: bool = True) -> ReplyKeyboardMarkup:
 def guest_menu(t: Translator) -> InlineKeyboardMarkup:
     return inline(
         [
-            [(t("btn-register"), MenuCb(action="register")), (t("btn-login"), MenuCb(action="login"))],
-            [(t("btn-language"), MenuCb(action="language")), (t("btn-help"), MenuCb(action="help"))],
+            [(t("btn-register"), MenuCb(action=MenuAction.register)), (t("btn-login"), MenuCb(action=MenuAction.login))],
+            [(t("btn-language"), MenuCb(action=MenuAction.language)), (t("btn-help"), MenuCb(action=MenuAction.help))],
         ]
     )
 
 
-# Features add their main-menu buttons here (action, text key), in display order.
-MEMBER_MENU: list[list[tuple[str, str]]] = [
-    [("points", "btn-points"), ("checkin", "btn-checkin")],
-    [("profile", "btn-profile"), ("card", "btn-card")],
-    [("language", "btn-language"), ("help", "btn-help")],
+# The member main menu, in display order: (action, text key).
+MEMBER_MENU: list[list[tuple[MenuAction, str]]] = [
+    [(MenuAction.points, "btn-points"), (MenuAction.checkin, "btn-checkin")],
+    [(MenuAction.profile, "btn-profile"), (MenuAction.card, "btn-card")],
+    [(MenuAction.language, "btn-language"), (MenuAction.help, "btn-help")],
 ]
 
 

@@ -1,47 +1,74 @@
-"""Update middlewares: one database session per update and who is writing."""
+"""Update middleware: skip repeated updates, resolve who is writing, count updates in flight."""
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.i18n import pick_language, translator
-from services.update_log import UpdateLog, load_sender
+from bot.update_log import UpdateLog
+from models.database import Database
+from services import members
+from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-class ContextMiddleware(BaseMiddleware):
-    """Opens the update's session, drops duplicate updates, resolves member and language.
+class InFlight:
+    """Updates being handled, so shutdown can let them finish before the database goes."""
 
-    Handlers receive `session`, `member` (or None), `t` (translator), `lang` and `settings`.
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self._count += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self._count -= 1
+        if self._count == 0:
+            self._idle.set()
+
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
+
+class ContextMiddleware(BaseMiddleware):
+    """Drops duplicate updates and gives handlers `uow`, `member` (or None), `lang` and `t`.
+
+    No database session stays open here: each use case a handler calls opens and closes its
+    own unit of work, so nothing holds a connection while the bot talks to Telegram.
     """
 
-    def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, update_log: UpdateLog
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
+    def __init__(self, database: Database, default_language: str, update_log: UpdateLog, in_flight: InFlight) -> None:
+        self.database = database
+        self.default_language = default_language
         self.update_log = update_log
+        self.in_flight = in_flight
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        user: User | None = data.get("event_from_user")
-        async with self.sessionmaker() as session:
-            if not await self.update_log.claim(session, event.update_id):
+        self.in_flight.enter()
+        try:
+            uow = UnitOfWork(self.database)
+            if not await self.update_log.claim(uow, event.update_id):
                 log.info("update %s delivered again; skipped", event.update_id)
                 return None
-            tg_user, member = await load_sender(session, user.id) if user else (None, None)
+            user: User | None = data.get("event_from_user")
+            sender = await members.identify(uow, user.id) if user else None
             lang = pick_language(
-                tg_user.language if tg_user else None,
+                sender.language if sender else None,
                 user.language_code if user else None,
-                self.settings.default_language,
+                self.default_language,
             )
-            data.update(session=session, member=member, lang=lang, t=translator(lang), settings=self.settings)
+            data.update(uow=uow, member=sender.member if sender else None, lang=lang, t=translator(lang))
             return await handler(event, data)
+        finally:
+            self.in_flight.leave()

@@ -1,96 +1,64 @@
 """Background jobs in the bot process: points release, expiry, reminders, tiers, housekeeping.
 
-Every job claims its work in the database (ledger idempotency keys, reminder keys, conditional
-updates), so several bot processes can run the same schedule without doubling anything.
-Tests call the job functions directly with an explicit `now`.
+The jobs themselves (services.points.jobs) claim their work in the database, so several bot
+processes can run this schedule without doubling anything; this module adds the messages.
+Tests call the functions directly with an explicit `now`.
 """
 
-import asyncio
-import logging
 import math
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramForbiddenError,
-    TelegramRetryAfter,
-)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.delivery import deliver
 from bot.i18n import pick_language, translator
-from bot.render import quote
+from bot.render import local_date, quote
+from bot import update_log
 from models.base import utcnow
-from services import accounts, members, points, tiers, update_log
-
-log = logging.getLogger(__name__)
-
-Sessions = async_sessionmaker[AsyncSession]
-
-
-async def release_points(sessionmaker: Sessions, now: datetime | None = None) -> int:
-    async with sessionmaker() as session:
-        return await points.release_due(session, now or utcnow())
-
-
-async def expire_points(sessionmaker: Sessions, now: datetime | None = None) -> int:
-    async with sessionmaker() as session:
-        return await points.expire_due(session, now or utcnow())
-
-
-async def review_tiers(sessionmaker: Sessions, settings: Settings, now: datetime | None = None) -> int:
-    async with sessionmaker() as session:
-        return await tiers.review_all(session, settings.tiers, now or utcnow())
+from models.database import Database
+from services import accounts, points
+from services.policy import ShopPolicy
+from services.unit_of_work import UnitOfWork
 
 
 async def send_expiry_reminders(
-    bot: Bot, sessionmaker: Sessions, settings: Settings, now: datetime | None = None
+    bot: Bot, database: Database, policy: ShopPolicy, default_language: str, now: datetime | None = None
 ) -> int:
     """Claim due reminders, then send each; a reminder is claimed once, so it is sent at most once."""
     now = now or utcnow()
-    async with sessionmaker() as session:
-        reminders = await points.claim_reminders(session, now, tuple(settings.points_reminder_days))
-        sent = 0
-        for reminder in reminders:
-            t = translator(pick_language(reminder.language, None, settings.default_language))
-            text = t(
-                "points-expiry-reminder",
-                points=reminder.points,
-                date=reminder.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d"),
-                days=max(math.ceil((reminder.expires_at - now).total_seconds() / 86400), 1),
-            )
-            if await _deliver(bot, reminder.telegram_id, text):
-                await points.mark_reminder_sent(session, reminder, now)
-                sent += 1
-        return sent
+    uow = UnitOfWork(database)
+    sent = 0
+    for reminder in await points.claim_reminders(uow, now, policy.reminder_days):
+        t = translator(pick_language(reminder.language, None, default_language))
+        text = t(
+            "points-expiry-reminder",
+            points=reminder.points,
+            date=local_date(reminder.expires_at, policy.tz),
+            days=max(math.ceil((reminder.expires_at - now).total_seconds() / 86400), 1),
+        )
+        if await deliver(bot, reminder.telegram_id, text):
+            await points.mark_reminder_sent(uow, reminder, now)
+            sent += 1
+    return sent
 
 
 async def announce_tier_changes(
-    bot: Bot, sessionmaker: Sessions, settings: Settings, now: datetime | None = None
+    bot: Bot, database: Database, policy: ShopPolicy, default_language: str, now: datetime | None = None
 ) -> int:
     """Tell members about upgrades queued by any process (earn, tier review, the shop API)."""
-    rules = settings.tiers
-    async with sessionmaker() as session:
-        announcements = await tiers.claim_announcements(session, now or utcnow())
-        for announcement in announcements:
-            if announcement.telegram_id is None:
-                continue
-            language = await _language_of(session, announcement.telegram_id, settings)
-            tier = rules.get(announcement.to_tier)
-            t = translator(language)
-            text = t("tier-upgraded", tier=quote(tier.name(language)), multiplier=_plain(tier.multiplier))
-            await _deliver(bot, announcement.telegram_id, text)
-        return len(announcements)
-
-
-async def _language_of(session: AsyncSession, telegram_id: int, settings: Settings) -> str:
-    tg_user, _ = await members.load_context(session, telegram_id)
-    return pick_language(tg_user.language if tg_user else None, None, settings.default_language)
+    announcements = await points.claim_announcements(UnitOfWork(database), now or utcnow())
+    for announcement in announcements:
+        if announcement.telegram_id is None:
+            continue
+        language = pick_language(announcement.language, None, default_language)
+        tier = policy.tiers.get(announcement.to_tier)
+        text = translator(language)("tier-upgraded", tier=quote(tier.name(language)), multiplier=_plain(tier.multiplier))
+        await deliver(bot, announcement.telegram_id, text)
+    return len(announcements)
 
 
 def _plain(value: Decimal) -> str:
@@ -98,49 +66,40 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-async def _deliver(bot: Bot, chat_id: int, text: str) -> bool:
-    """Send once, waiting out one 429; a blocked bot or missing chat is final (logged, not raised)."""
-    for attempt in range(2):
-        try:
-            await bot.send_message(chat_id, text)
-            return True
-        except TelegramRetryAfter as error:
-            if attempt:
-                break
-            log.info("rate limited; waiting %s s", error.retry_after)
-            await asyncio.sleep(error.retry_after)
-        except TelegramForbiddenError:
-            log.info("chat %s blocked the bot; points message dropped", chat_id)
-            return False
-        except TelegramAPIError as error:
-            log.warning("points message to %s failed: %s", chat_id, error)
-            return False
-    return False
-
-
-async def housekeeping(sessionmaker: Sessions) -> int:
+async def housekeeping(database: Database, policy: ShopPolicy) -> int:
     """Drop update ids older than any redelivery and login records that no longer count."""
-    async with sessionmaker() as session:
-        return await update_log.prune(session) + await accounts.prune_login_records(session)
+    return await update_log.prune(database) + await accounts.prune_login_records(UnitOfWork(database), policy.lockout)
+
+
+async def release_points(database: Database) -> int:
+    return await points.release_due(UnitOfWork(database))
+
+
+async def expire_points(database: Database) -> int:
+    return await points.expire_due(UnitOfWork(database))
+
+
+async def review_tiers(database: Database, policy: ShopPolicy) -> int:
+    return await points.review_tiers(UnitOfWork(database), policy.tiers)
 
 
 class BackgroundJobs:
     """APScheduler in the bot's event loop; each job runs one instance at a time per process."""
 
-    def __init__(self, bot: Bot, sessionmaker: Sessions, settings: Settings) -> None:
+    def __init__(self, bot: Bot, database: Database, policy: ShopPolicy, default_language: str) -> None:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
-        self.scheduler.add_job(release_points, IntervalTrigger(minutes=10), args=[sessionmaker],
+        messages = [bot, database, policy, default_language]
+        self.scheduler.add_job(release_points, IntervalTrigger(minutes=10), args=[database],
                                id="points-release", **options)
-        self.scheduler.add_job(expire_points, IntervalTrigger(hours=1), args=[sessionmaker],
-                               id="points-expire", **options)
-        self.scheduler.add_job(send_expiry_reminders, IntervalTrigger(hours=1), args=[bot, sessionmaker, settings],
+        self.scheduler.add_job(expire_points, IntervalTrigger(hours=1), args=[database], id="points-expire", **options)
+        self.scheduler.add_job(send_expiry_reminders, IntervalTrigger(hours=1), args=messages,
                                id="points-reminders", **options)
-        self.scheduler.add_job(review_tiers, CronTrigger(hour=3, minute=30, timezone=settings.tz),
-                               args=[sessionmaker, settings], id="tiers-review", **options)
-        self.scheduler.add_job(announce_tier_changes, IntervalTrigger(minutes=1),
-                               args=[bot, sessionmaker, settings], id="tiers-announce", **options)
-        self.scheduler.add_job(housekeeping, IntervalTrigger(hours=6), args=[sessionmaker],
+        self.scheduler.add_job(review_tiers, CronTrigger(hour=3, minute=30, timezone=policy.tz),
+                               args=[database, policy], id="tiers-review", **options)
+        self.scheduler.add_job(announce_tier_changes, IntervalTrigger(minutes=1), args=messages,
+                               id="tiers-announce", **options)
+        self.scheduler.add_job(housekeeping, IntervalTrigger(hours=6), args=[database, policy],
                                id="housekeeping", **options)
 
     def start(self) -> None:

@@ -5,16 +5,11 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import keyboards
 from bot.i18n import Translator
 from bot.render import quote
-from models import Member
+from services.members import MemberView
 
 
-def home(t: Translator, member: Member | None, first_name: str | None) -> tuple[str, InlineKeyboardMarkup]:
+def home(t: Translator, member: MemberView | None, first_name: str | None) -> tuple[str, InlineKeyboardMarkup]:
     if member is None:
         return t("start-guest", name=quote(first_name or "")), keyboards.guest_menu(t)
-    text = t(
-        "start-member",
-        name=quote(member.username),
-        member_no=member.member_no,
-        points=member.points_available,
-    )
+    text = t("start-member", name=quote(member.username), member_no=member.member_no, points=member.points_available)
     return text, keyboards.member_menu(t)

@@ -1,18 +1,15 @@
-"""One aiogram Router per feature; `routers()` gives them in the order they must be included."""
+"""One aiogram Router per feature; `create_routers()` builds them, in the order they must be included.
+
+Routers are built afresh for every dispatcher (a router can belong to one parent only), so each
+feature module registers its module-level handlers in its own `create_router()`.
+"""
 
 from aiogram import Router
 
 
-def routers() -> list[Router]:
+def create_routers() -> list[Router]:
     from handlers import fallback, language, login, points, profile, registration, start
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    return [
-        start.router,
-        registration.router,
-        login.router,
-        profile.router,
-        language.router,
-        points.router,
-        fallback.router,
-    ]
+    features = (start, registration, login, profile, language, points, fallback)
+    return [feature.create_router() for feature in features]

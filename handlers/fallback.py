@@ -6,13 +6,10 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import screens
 from bot.i18n import Translator
-from models import Member
-
-router = Router(name="fallback")
+from services.members import MemberView
 
 
-@router.message(F.text.startswith("/"))
-async def unknown_command(message: Message, t: Translator, member: Member | None) -> None:
+async def unknown_command(message: Message, t: Translator, member: MemberView | None) -> None:
     if member is None:
         text, markup = screens.home(t, None, message.from_user.first_name if message.from_user else None)
         await message.answer(f"{t('need-account')}\n\n{text}", reply_markup=markup)
@@ -20,13 +17,19 @@ async def unknown_command(message: Message, t: Translator, member: Member | None
     await message.answer(t("unknown-command"))
 
 
-@router.message()
-async def anything_else(message: Message, t: Translator, member: Member | None) -> None:
+async def anything_else(message: Message, t: Translator, member: MemberView | None) -> None:
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
     await message.answer(f"{t('not-understood')}\n\n{text}", reply_markup=markup)
 
 
-@router.callback_query()
 async def stale_button(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
     """Old buttons of earlier messages, forged data, or a member-only button pressed by a guest."""
     callback_answer.text = t("button-expired")
+
+
+def create_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(anything_else)
+    router.callback_query.register(stale_button)
+    return router

@@ -16,19 +16,17 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, screens
 from bot.config import Settings
 from bot.filters import IsGuest, IsMember, TextIs
 from bot.i18n import Translator
-from bot.keyboards import FlowCb, MenuCb
+from bot.callbacks import FlowAction, FlowCb, MenuAction, MenuCb
 from bot.render import error_text, quote
 from services import members, validation
+from services.policy import ShopPolicy
+from services.unit_of_work import UnitOfWork
 from services.errors import DomainError, InvalidInput, NotAllowed
-
-router = Router(name="registration")
-
 
 class RegistrationForm(StatesGroup):
     username = State()
@@ -62,17 +60,20 @@ def _question(t: Translator, step: State, data: dict, settings: Settings) -> tup
     name = _name(step)
     if name == "confirm":
         return _summary(t, data), keyboards.inline(
-            [[(t("btn-confirm"), FlowCb(action="confirm")), (t("btn-edit"), FlowCb(action="edit"))],
-             [(t("btn-cancel"), FlowCb(action="cancel"))]]
+            [[(t("btn-confirm"), FlowCb(action=FlowAction.confirm)), (t("btn-edit"), FlowCb(action=FlowAction.edit))],
+             [(t("btn-cancel"), FlowCb(action=FlowAction.cancel))]]
         )
     if name == "choose_field":
-        rows = [[(t(f"field-{f}"), FlowCb(action="field", value=f)) for f in EDITABLE[i:i + 2]] for i in range(0, len(EDITABLE), 2)]
-        rows.append([(t("btn-back"), FlowCb(action="back"))])
+        rows = [[(t(f"field-{f}"), FlowCb(action=FlowAction.field, value=f)) for f in EDITABLE[i:i + 2]] for i in range(0, len(EDITABLE), 2)]
+        rows.append([(t("btn-back"), FlowCb(action=FlowAction.back))])
         return t("reg-choose-field"), keyboards.inline(rows)
     text = t(f"reg-ask-{name}", url=quote(settings.privacy_policy_url))
     if name == "phone":
         return text, keyboards.share_phone(t)
-    actions = {"privacy": ("accept", "decline"), "marketing": ("yes", "no"), "address": ("skip",), "birthday": ("skip",)}
+    actions = {
+        "privacy": (FlowAction.accept, FlowAction.decline), "marketing": (FlowAction.yes, FlowAction.no),
+        "address": (FlowAction.skip,), "birthday": (FlowAction.skip,),
+    }
     return text, keyboards.flow(t, *actions.get(name, ()), back=name != "username")
 
 
@@ -125,26 +126,22 @@ async def _advance(event: Event, state: FSMContext, current: State, t: Translato
 
 # --- entry -------------------------------------------------------------------------------
 
-@router.callback_query(MenuCb.filter(F.action == "register"), IsGuest())
 async def begin(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     ref = (await state.get_data()).get("ref")
     await state.set_data({"ref": ref} if ref else {})
     await ask(callback, state, F_.username, t, settings)
 
 
-@router.callback_query(MenuCb.filter(F.action == "register"), IsMember())
 async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
     callback_answer.text, callback_answer.show_alert = t("error-already-member"), True
 
 
 # --- navigation ------------------------------------------------------------------------------
 
-@router.callback_query(StateFilter(RegistrationForm), FlowCb.filter(F.action == "cancel"))
 async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await _cancel(callback.message, state, t, edit=True)
 
 
-@router.message(StateFilter(RegistrationForm), TextIs("btn-cancel"))
 async def cancel_text(message: Message, state: FSMContext, t: Translator) -> None:
     await _cancel(message, state, t, edit=False)
 
@@ -162,12 +159,10 @@ async def _cancel(message: Message, state: FSMContext, t: Translator, edit: bool
         await message.answer(t("reg-cancelled"), reply_markup=keyboards.guest_menu(t))
 
 
-@router.callback_query(StateFilter(RegistrationForm), FlowCb.filter(F.action == "back"))
 async def back_button(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     await _back(callback, state, t, settings)
 
 
-@router.message(StateFilter(RegistrationForm), TextIs("btn-back"))
 async def back_text(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
     await _back(message, state, t, settings)
 
@@ -187,7 +182,6 @@ async def _back(event: Event, state: FSMContext, t: Translator, settings: Settin
 
 # --- typed answers ---------------------------------------------------------------------------
 
-@router.message(StateFilter(RegistrationForm), F.text.startswith("/"))
 async def command_in_dialog(message: Message, t: Translator) -> None:
     await message.answer(t("dialog-command-blocked"))
 
@@ -197,17 +191,15 @@ async def _reject(message: Message, state: FSMContext, step: State, t: Translato
     await ask(message, state, step, t, settings, notice=error_text(t, error, settings.tz))
 
 
-@router.message(F_.username, F.text)
-async def got_username(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def got_username(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
     try:
         password_hash = (await state.get_data()).get("password_hash")
-        username = await members.registration_username(session, message.text, password_hash)
+        username = await members.registration_username(uow, message.text, password_hash)
     except DomainError as error:
         return await _reject(message, state, F_.username, t, settings, error)
     await _advance(message, state, F_.username, t, settings, username=username)
 
 
-@router.message(F_.password, F.text)
 async def got_password(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
     password = message.text
     with suppress(TelegramBadRequest):
@@ -220,33 +212,30 @@ async def got_password(message: Message, state: FSMContext, t: Translator, setti
     await _advance(message, state, F_.password, t, settings, password_hash=password_hash)
 
 
-@router.message(F_.email, F.text)
-async def got_email(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def got_email(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
     try:
-        email = await members.validate_field(session, "email", message.text, _today(settings))
+        email = await members.validate_field(uow, "email", message.text, _today(settings))
     except DomainError as error:
         return await _reject(message, state, F_.email, t, settings, error)
     await _advance(message, state, F_.email, t, settings, email=email)
 
 
-@router.message(F_.phone, F.contact)
-async def got_contact(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def got_contact(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
     contact = message.contact
     try:
         raw = validation.shared_phone(contact.phone_number, contact.user_id, message.from_user.id)
     except DomainError as error:
         return await _reject(message, state, F_.phone, t, settings, error)
-    await _take_phone(message, raw, state, session, t, settings)
+    await _take_phone(message, raw, state, uow, t, settings)
 
 
-@router.message(F_.phone, F.text)
-async def got_phone_text(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
-    await _take_phone(message, message.text, state, session, t, settings)
+async def got_phone_text(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
+    await _take_phone(message, message.text, state, uow, t, settings)
 
 
-async def _take_phone(message: Message, raw: str, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def _take_phone(message: Message, raw: str, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
     try:
-        phone = await members.validate_field(session, "phone", raw, _today(settings))
+        phone = await members.validate_field(uow, "phone", raw, _today(settings))
     except DomainError as error:
         return await _reject(message, state, F_.phone, t, settings, error)
     await message.answer(t("reg-phone-saved", phone=validation.mask_phone(phone)), reply_markup=ReplyKeyboardRemove())
@@ -254,7 +243,6 @@ async def _take_phone(message: Message, raw: str, state: FSMContext, session: As
     await _advance(message, state, F_.phone, t, settings, phone=phone)
 
 
-@router.message(F_.address, F.text)
 async def got_address(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
     try:
         address = validation.address(message.text)
@@ -263,7 +251,6 @@ async def got_address(message: Message, state: FSMContext, t: Translator, settin
     await _advance(message, state, F_.address, t, settings, address=address)
 
 
-@router.message(F_.birthday, F.text)
 async def got_birthday(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
     try:
         born = validation.birthday(message.text, _today(settings))
@@ -272,7 +259,6 @@ async def got_birthday(message: Message, state: FSMContext, t: Translator, setti
     await _advance(message, state, F_.birthday, t, settings, birthday=born.isoformat())
 
 
-@router.callback_query(StateFilter(F_.address, F_.birthday), FlowCb.filter(F.action == "skip"))
 async def skip(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     current = F_.address if await state.get_state() == F_.address.state else F_.birthday
     await _advance(callback, state, current, t, settings, **{_name(current): None})
@@ -280,28 +266,23 @@ async def skip(callback: CallbackQuery, state: FSMContext, t: Translator, settin
 
 # --- buttons ---------------------------------------------------------------------------------
 
-@router.callback_query(F_.privacy, FlowCb.filter(F.action == "accept"))
 async def privacy_accepted(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     await _advance(callback, state, F_.privacy, t, settings, privacy=True)
 
 
-@router.callback_query(F_.privacy, FlowCb.filter(F.action == "decline"))
 async def privacy_declined(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await state.clear()
     await callback.message.edit_text(t("reg-privacy-required"), reply_markup=keyboards.guest_menu(t))
 
 
-@router.callback_query(F_.marketing, FlowCb.filter(F.action.in_({"yes", "no"})))
 async def marketing_chosen(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings) -> None:
-    await _advance(callback, state, F_.marketing, t, settings, marketing=callback_data.action == "yes")
+    await _advance(callback, state, F_.marketing, t, settings, marketing=callback_data.action == FlowAction.yes)
 
 
-@router.callback_query(F_.confirm, FlowCb.filter(F.action == "edit"))
 async def edit_chosen(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     await ask(callback, state, F_.choose_field, t, settings)
 
 
-@router.callback_query(F_.choose_field, FlowCb.filter(F.action == "field"))
 async def field_chosen(
     callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings, callback_answer: CallbackAnswer
 ) -> None:
@@ -312,8 +293,9 @@ async def field_chosen(
     await ask(callback, state, _step(callback_data.value), t, settings)
 
 
-@router.callback_query(F_.confirm, FlowCb.filter(F.action == "confirm"))
-async def confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def confirmed(
+    callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy
+) -> None:
     data = await state.get_data()
     form = members.Registration(
         username=data["username"],
@@ -326,7 +308,7 @@ async def confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSe
         referrer_code=data.get("ref"),
     )
     try:
-        member = await members.register(session, form, callback.from_user.id, settings.welcome_points, tz=settings.tz)
+        member = await members.register(uow, form, callback.from_user.id, policy)
     except InvalidInput as error:
         await state.update_data(editing=True)
         await ask(callback, state, _step(error.field or "username"), t, settings, notice=error_text(t, error, settings.tz))
@@ -336,20 +318,18 @@ async def confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSe
         await callback.message.edit_text(error_text(t, error, settings.tz))
         return
     await state.clear()
-    await callback.message.edit_text(t("reg-done", member_no=member.member_no, points=settings.welcome_points))
+    await callback.message.edit_text(t("reg-done", member_no=member.member_no, points=policy.welcome_points))
     text, markup = screens.home(t, member, callback.from_user.first_name)
     await callback.message.answer(text, reply_markup=markup)
 
 
 # --- anything else while the dialog waits ------------------------------------------------------
 
-@router.message(StateFilter(*TYPED_STEPS))
 async def not_text(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
     step = _step((await state.get_state()).split(":", 1)[1])
     await ask(message, state, step, t, settings, notice=t("reg-send-text"))
 
 
-@router.message(StateFilter(F_.privacy, F_.marketing, F_.confirm, F_.choose_field))
 async def use_buttons(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
     step = _step((await state.get_state()).split(":", 1)[1])
     await ask(message, state, step, t, settings, notice=t("use-buttons"))
@@ -357,3 +337,31 @@ async def use_buttons(message: Message, state: FSMContext, t: Translator, settin
 
 def _today(settings: Settings) -> date:
     return datetime.now(settings.tz).date()
+
+
+def create_router() -> Router:
+    router = Router(name="registration")
+    router.callback_query.register(begin, MenuCb.filter(F.action == MenuAction.register), IsGuest())
+    router.callback_query.register(begin_as_member, MenuCb.filter(F.action == MenuAction.register), IsMember())
+    router.callback_query.register(cancel_button, StateFilter(RegistrationForm), FlowCb.filter(F.action == FlowAction.cancel))
+    router.message.register(cancel_text, StateFilter(RegistrationForm), TextIs("btn-cancel"))
+    router.callback_query.register(back_button, StateFilter(RegistrationForm), FlowCb.filter(F.action == FlowAction.back))
+    router.message.register(back_text, StateFilter(RegistrationForm), TextIs("btn-back"))
+    router.message.register(command_in_dialog, StateFilter(RegistrationForm), F.text.startswith("/"))
+    router.message.register(got_username, F_.username, F.text)
+    router.message.register(got_password, F_.password, F.text)
+    router.message.register(got_email, F_.email, F.text)
+    router.message.register(got_contact, F_.phone, F.contact)
+    router.message.register(got_phone_text, F_.phone, F.text)
+    router.message.register(got_address, F_.address, F.text)
+    router.message.register(got_birthday, F_.birthday, F.text)
+    router.callback_query.register(skip, StateFilter(F_.address, F_.birthday), FlowCb.filter(F.action == FlowAction.skip))
+    router.callback_query.register(privacy_accepted, F_.privacy, FlowCb.filter(F.action == FlowAction.accept))
+    router.callback_query.register(privacy_declined, F_.privacy, FlowCb.filter(F.action == FlowAction.decline))
+    router.callback_query.register(marketing_chosen, F_.marketing, FlowCb.filter(F.action.in_({FlowAction.yes, FlowAction.no})))
+    router.callback_query.register(edit_chosen, F_.confirm, FlowCb.filter(F.action == FlowAction.edit))
+    router.callback_query.register(field_chosen, F_.choose_field, FlowCb.filter(F.action == FlowAction.field))
+    router.callback_query.register(confirmed, F_.confirm, FlowCb.filter(F.action == FlowAction.confirm))
+    router.message.register(not_text, StateFilter(*TYPED_STEPS))
+    router.message.register(use_buttons, StateFilter(F_.privacy, F_.marketing, F_.confirm, F_.choose_field))
+    return router

@@ -6,40 +6,31 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, notify, screens
+from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.keyboards import MenuCb
 from bot.render import error_text, quote
-from models import Member
 from services import accounts
 from services.errors import DomainError
-
-router = Router(name="start")
+from services.members import MemberView
+from services.policy import ShopPolicy
+from services.unit_of_work import UnitOfWork
 
 REF_PAYLOAD = re.compile(r"^ref_([A-Za-z0-9]{1,20})$")
 LINK_PAYLOAD = re.compile(r"^link_([A-Za-z0-9_-]{16,60})$")
 
 
-@router.message(CommandStart())
 async def start(
-    message: Message,
-    command: CommandObject,
-    state: FSMContext,
-    member: Member | None,
-    t: Translator,
-    session: AsyncSession,
-    settings: Settings,
-    bot: Bot,
-    raw_state: str | None,
+    message: Message, command: CommandObject, state: FSMContext, member: MemberView | None, t: Translator,
+    uow: UnitOfWork, settings: Settings, policy: ShopPolicy, bot: Bot, raw_state: str | None,
 ) -> None:
     if raw_state is not None:
         await state.clear()  # /start leaves any dialog
     payload = command.args or ""
     if link := LINK_PAYLOAD.match(payload):
-        member = await _link_account(message, link.group(1), t, session, settings, bot) or member
+        member = await _link_account(message, link.group(1), t, uow, settings, policy, bot) or member
     elif (ref := REF_PAYLOAD.match(payload)) and member is None:
         await state.update_data(ref=ref.group(1))
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
@@ -47,31 +38,29 @@ async def start(
 
 
 async def _link_account(
-    message: Message, token: str, t: Translator, session: AsyncSession, settings: Settings, bot: Bot
-) -> Member | None:
+    message: Message, token: str, t: Translator, uow: UnitOfWork, settings: Settings, policy: ShopPolicy, bot: Bot
+) -> MemberView | None:
     try:
-        binding = await accounts.redeem_link_token(session, token, message.chat.id)
+        binding = await accounts.redeem_link_token(uow, token, message.chat.id)
     except DomainError as error:
-        await message.answer(error_text(t, error, settings.tz))
+        await message.answer(error_text(t, error, policy.tz))
         return None
     await message.answer(t("link-done", name=quote(binding.member.username)))
-    await notify.account_moved_away(bot, session, settings, binding.previous_telegram_id, binding.member.username)
+    await notify.account_moved_away(
+        bot, uow, settings.default_language, binding.previous_telegram_id, binding.member.username
+    )
     return binding.member
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, t: Translator) -> None:
     await message.answer(t("help"))
 
 
-@router.callback_query(MenuCb.filter(F.action == "help"))
 async def help_button(callback: CallbackQuery, t: Translator) -> None:
-    home = keyboards.inline([[(t("btn-home"), MenuCb(action="home"))]])
-    await callback.message.edit_text(t("help"), reply_markup=home)
+    await callback.message.edit_text(t("help"), reply_markup=keyboards.home_button(t))
 
 
-@router.message(Command("cancel"))
-async def cancel(message: Message, state: FSMContext, t: Translator, member: Member | None) -> None:
+async def cancel(message: Message, state: FSMContext, t: Translator, member: MemberView | None) -> None:
     if await state.get_state() is None:
         await message.answer(t("cancel-nothing"))
         return
@@ -81,7 +70,16 @@ async def cancel(message: Message, state: FSMContext, t: Translator, member: Mem
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MenuCb.filter(F.action == "home"))
-async def home_button(callback: CallbackQuery, t: Translator, member: Member | None) -> None:
+async def home_button(callback: CallbackQuery, t: Translator, member: MemberView | None) -> None:
     text, markup = screens.home(t, member, callback.from_user.first_name)
     await callback.message.edit_text(text, reply_markup=markup)
+
+
+def create_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.callback_query.register(help_button, MenuCb.filter(F.action == MenuAction.help))
+    router.message.register(cancel, Command("cancel"))
+    router.callback_query.register(home_button, MenuCb.filter(F.action == MenuAction.home))
+    return router

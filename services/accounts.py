@@ -1,25 +1,16 @@
-"""Binding Telegram users to accounts: password login with lockout, link tokens, logout."""
+"""Binding Telegram users to accounts: password login with lockout, link tokens, logout, passwords."""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from models import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.base import utcnow
-from models.db import begin_write, upsert
+from models.repositories.members import Duplicate, MemberView
 from services import passwords, validation
-from services.errors import DomainError, InvalidInput, NotAllowed
-from services.members import flush_unique
-
-
-@dataclass(frozen=True, slots=True)
-class LockoutPolicy:
-    max_failures: int = 5
-    window: timedelta = timedelta(minutes=15)
+from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from services.policy import LockoutPolicy
+from services.unit_of_work import UnitOfWork
 
 
 class LockedOut(DomainError):
@@ -34,7 +25,7 @@ class LockedOut(DomainError):
 class Binding:
     """The result of binding: the member and the Telegram account that lost it, if any."""
 
-    member: Member
+    member: MemberView
     previous_telegram_id: int | None
 
 
@@ -45,199 +36,154 @@ def _subjects(telegram_id: int, member_id: int | None) -> list[str]:
     return subjects
 
 
-async def _locked_until(session: AsyncSession, subjects: list[str], now: datetime) -> datetime | None:
-    until = await session.scalar(
-        select(func.max(LoginLock.locked_until)).where(LoginLock.subject.in_(subjects))
-    )
-    return until if until is not None and until > now else None
-
-
-async def _record_failure(
-    session: AsyncSession, subjects: list[str], now: datetime, policy: LockoutPolicy
-) -> datetime | None:
-    """Count the failure for each subject; lock a subject that reached the limit in the window."""
-    await begin_write(session)
-    session.add_all(LoginFailure(subject=subject, created_at=now) for subject in subjects)
-    await session.flush()
-    locked: datetime | None = None
-    for subject in subjects:
-        recent = await session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.subject == subject, LoginFailure.created_at > now - policy.window)
-        )
-        if recent >= policy.max_failures:
-            locked = now + policy.window
-            await session.execute(delete(LoginLock).where(LoginLock.subject == subject))
-            session.add(LoginLock(subject=subject, locked_until=locked))
-            await session.execute(delete(LoginFailure).where(LoginFailure.subject == subject))
-    await session.commit()
-    return locked
-
-
-async def ensure_not_locked(session: AsyncSession, telegram_id: int, now: datetime | None = None) -> None:
-    until = await _locked_until(session, _subjects(telegram_id, None), now or utcnow())
-    if until is not None:
+async def _ensure_unlocked(uow: UnitOfWork, subjects: list[str], now: datetime) -> None:
+    """Inside an open unit of work."""
+    until = await uow.logins.locked_until(subjects)
+    if until is not None and until > now:
         raise LockedOut(until)
+
+
+async def _record_failure(uow: UnitOfWork, subjects: list[str], now: datetime, policy: LockoutPolicy) -> None:
+    """Count the failure for each subject; lock a subject that reached the limit; raise the outcome."""
+    locked: datetime | None = None
+    async with uow.write():
+        for subject in subjects:
+            await uow.logins.add_failure(subject, now)
+            if await uow.logins.failures_since(subject, now - policy.window) >= policy.max_failures:
+                locked = now + policy.window
+                await uow.logins.lock(subject, locked)
+        await uow.commit()
+    if locked is not None:
+        raise LockedOut(locked)
+
+
+async def ensure_not_locked(uow: UnitOfWork, telegram_id: int, now: datetime | None = None) -> None:
+    async with uow.read():
+        await _ensure_unlocked(uow, _subjects(telegram_id, None), now or utcnow())
 
 
 async def login(
-    session: AsyncSession,
-    identifier: str,
-    password: str,
-    telegram_id: int,
-    policy: LockoutPolicy = LockoutPolicy(),
-    now: datetime | None = None,
+    uow: UnitOfWork, identifier: str, password: str, telegram_id: int,
+    policy: LockoutPolicy = LockoutPolicy(), now: datetime | None = None,
 ) -> Binding:
-    """Check the password (bcrypt, off the event loop) and bind this Telegram account."""
+    """Check the password (bcrypt, off the event loop and outside any transaction) and bind."""
     now = now or utcnow()
-    key = identifier.strip().casefold()
-    member = await session.scalar(
-        select(Member).where((Member.username_key == key) | (Member.email_key == key))
-    )
-    subjects = _subjects(telegram_id, member.id if member else None)
-    until = await _locked_until(session, subjects, now)
-    if until is not None:
-        raise LockedOut(until)
-    await session.commit()  # no transaction stays open across the slow hash check
-    valid = member is not None and member.status == "active"
-    if not await passwords.check_password(password, member.password_hash if valid else _DUMMY_HASH) or not valid:
-        locked = await _record_failure(session, subjects, now, policy)
-        if locked is not None:
-            raise LockedOut(locked)
+    async with uow.read():
+        account = await uow.members.credentials(identifier.strip().casefold())
+        subjects = _subjects(telegram_id, account.member_id if account else None)
+        await _ensure_unlocked(uow, subjects, now)
+    valid = account is not None and account.status == "active"
+    if not await passwords.check_password(password, account.password_hash if valid else _DUMMY_HASH) or not valid:
+        await _record_failure(uow, subjects, now, policy)
         raise InvalidInput("login-failed", "password")
-    return await _bind(session, member.id, telegram_id)
+    async with uow.write():
+        binding = await _bind(uow, account.member_id, telegram_id)
+        await uow.commit()
+    return binding
 
 
-async def _bind(session: AsyncSession, member_id: int, telegram_id: int) -> Binding:
-    await begin_write(session)
-    return await _bind_in_transaction(session, member_id, telegram_id)
-
-
-async def _bind_in_transaction(session: AsyncSession, member_id: int, telegram_id: int) -> Binding:
-    """Bind inside the caller's write transaction and commit; the loser of a race gets NotAllowed."""
-    bound = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
+async def _bind(uow: UnitOfWork, member_id: int, telegram_id: int) -> Binding:
+    """Bind inside the caller's write transaction; the loser of a race gets NotAllowed."""
+    bound = await uow.members.id_by_telegram(telegram_id)
     if bound is not None and bound != member_id:
-        await session.rollback()
         raise NotAllowed("already-member")
-    member = await session.get(Member, member_id, populate_existing=True)
-    if member is None or member.status != "active":
-        await session.rollback()
+    member = await uow.members.view(member_id)
+    if member is None or not member.active:
         raise NotAllowed("account-unavailable")
-    previous = member.telegram_id if member.telegram_id != telegram_id else None
-    member.telegram_id = telegram_id
+    try:
+        previous = await uow.members.bind_telegram(member_id, telegram_id)
+    except Duplicate as duplicate:
+        raise NotAllowed("already-member") from duplicate
     # The member context is looked up through the Telegram user's row: make sure it exists.
-    await session.execute(
-        upsert(session, TelegramUser).values(id=telegram_id, created_at=utcnow()).on_conflict_do_nothing(index_elements=["id"])
-    )
-    await session.commit()
-    return Binding(member, previous)
+    await uow.members.remember_telegram_user(telegram_id)
+    return Binding(await uow.members.view(member_id), previous)
 
 
-async def logout(session: AsyncSession, telegram_id: int) -> bool:
-    await begin_write(session)
-    result = await session.execute(
-        update(Member).where(Member.telegram_id == telegram_id).values(telegram_id=None)
-    )
-    await session.commit()
-    return result.rowcount > 0
+async def logout(uow: UnitOfWork, telegram_id: int) -> bool:
+    async with uow.write():
+        unbound = await uow.members.unbind_telegram(telegram_id)
+        await uow.commit()
+    return unbound
 
 
 async def verify_password(
-    session: AsyncSession,
-    member_id: int,
-    password: str,
-    telegram_id: int,
-    policy: LockoutPolicy = LockoutPolicy(),
-    now: datetime | None = None,
+    uow: UnitOfWork, member_id: int, password: str, telegram_id: int,
+    policy: LockoutPolicy = LockoutPolicy(), now: datetime | None = None,
 ) -> None:
     """Re-check a bound member's password (before changing it); failures count to the lockout."""
     now = now or utcnow()
     subjects = _subjects(telegram_id, member_id)
-    until = await _locked_until(session, subjects, now)
-    if until is not None:
-        raise LockedOut(until)
-    password_hash = await session.scalar(select(Member.password_hash).where(Member.id == member_id))
-    await session.commit()
-    if password_hash is None or not await passwords.check_password(password, password_hash):
-        locked = await _record_failure(session, subjects, now, policy)
-        if locked is not None:
-            raise LockedOut(locked)
+    async with uow.read():
+        await _ensure_unlocked(uow, subjects, now)
+        account = await uow.members.credentials_of(member_id)
+    if account is None or not await passwords.check_password(password, account.password_hash):
+        await _record_failure(uow, subjects, now, policy)
         raise InvalidInput("old-password-wrong", "password")
 
 
-async def set_password(session: AsyncSession, member_id: int, new: str, rounds: int) -> None:
-    username = await session.scalar(select(Member.username).where(Member.id == member_id))
-    await session.commit()
-    if username is None:
+async def set_password(uow: UnitOfWork, member_id: int, new: str, rounds: int) -> None:
+    async with uow.read():
+        account = await uow.members.credentials_of(member_id)
+    if account is None:
         raise NotAllowed("not-member")
-    validation.password(new, username)
+    validation.password(new, account.username)
     new_hash = await passwords.hash_password(new, rounds)
-    await begin_write(session)
-    await session.execute(update(Member).where(Member.id == member_id).values(password_hash=new_hash))
-    await session.commit()
+    async with uow.write():
+        await uow.members.update_fields(member_id, {"password_hash": new_hash})
+        await uow.commit()
 
 
-async def prune_login_records(session: AsyncSession, policy: LockoutPolicy = LockoutPolicy(), now: datetime | None = None) -> int:
+async def prune_login_records(uow: UnitOfWork, policy: LockoutPolicy = LockoutPolicy(), now: datetime | None = None) -> int:
     """Failures older than the window and ended locks no longer count for anything."""
-    now = now or utcnow()
-    await begin_write(session)
-    failures = await session.execute(delete(LoginFailure).where(LoginFailure.created_at <= now - policy.window))
-    locks = await session.execute(delete(LoginLock).where(LoginLock.locked_until <= now))
-    await session.commit()
-    return failures.rowcount + locks.rowcount
+    async with uow.write():
+        pruned = await uow.logins.prune(now or utcnow(), policy.window)
+        await uow.commit()
+    return pruned
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_link_token(session: AsyncSession, member_id: int, ttl: timedelta) -> str:
+async def create_link_token(uow: UnitOfWork, member_id: int, ttl: timedelta) -> str:
     """A one-time deep-link token (`/start link_<token>`); only its hash is stored."""
     token = secrets.token_urlsafe(24)
-    await begin_write(session)
-    session.add(LinkToken(token_hash=_token_hash(token), member_id=member_id, expires_at=utcnow() + ttl))
-    await session.commit()
+    async with uow.write():
+        await uow.logins.add_link_token(_token_hash(token), member_id, utcnow() + ttl)
+        await uow.commit()
     return token
 
 
-async def redeem_link_token(session: AsyncSession, token: str, telegram_id: int) -> Binding:
+async def redeem_link_token(uow: UnitOfWork, token: str, telegram_id: int) -> Binding:
     """Use the token once: a conditional update claims it, so two presses cannot both bind."""
-    now = utcnow()
-    await begin_write(session)
-    member_id = await session.scalar(
-        update(LinkToken)
-        .where(LinkToken.token_hash == _token_hash(token), LinkToken.used_at.is_(None), LinkToken.expires_at > now)
-        .values(used_at=now)
-        .returning(LinkToken.member_id)
-    )
-    if member_id is None:
-        await session.rollback()
-        raise NotAllowed("link-invalid")
-    return await _bind_in_transaction(session, member_id, telegram_id)
+    async with uow.write():
+        member_id = await uow.logins.use_link_token(_token_hash(token), utcnow())
+        if member_id is None:
+            raise NotAllowed("link-invalid")
+        binding = await _bind(uow, member_id, telegram_id)
+        await uow.commit()
+    return binding
 
 
 async def create_account(
-    session: AsyncSession, username: str, password: str, email: str, phone: str | None, rounds: int
-) -> Member:
+    uow: UnitOfWork, username: str, password: str, email: str, phone: str | None, rounds: int
+) -> MemberView:
     """An account made outside Telegram (shop website, staff import), to be linked later."""
     username = validation.username(username)
     validation.password(password, username)
     email = validation.email(email)
     phone = validation.phone(phone) if phone else None
     password_hash = await passwords.hash_password(password, rounds)
-    await begin_write(session)
-    member = Member(
-        username=username,
-        username_key=username.casefold(),
-        password_hash=password_hash,
-        email=email,
-        email_key=email.casefold(),
-        phone=phone,
-    )
-    session.add(member)
-    await flush_unique(session)
-    await session.commit()
+    async with uow.write():
+        try:
+            member_id = await uow.members.add(
+                username=username, username_key=username.casefold(), password_hash=password_hash,
+                email=email, email_key=email.casefold(), phone=phone,
+            )
+        except Duplicate as duplicate:
+            raise Conflict(f"{duplicate.field}-taken", duplicate.field) from duplicate
+        member = await uow.members.view(member_id)
+        await uow.commit()
     return member
 
 

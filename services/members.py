@@ -1,21 +1,20 @@
-"""Member registration, profile edits and the per-update member context."""
+"""Member registration, profile edits, languages, and who is writing to the bot."""
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from models import Member, TelegramUser
 from models.base import utcnow
-from models.db import begin_write
 from models.members import parse_member_no
-from services import passwords, points, validation
+from models.repositories.ledger import Entry
+from models.repositories.members import Duplicate, MemberView, Sender
+from services import passwords, validation
 from services.errors import Conflict, InvalidInput, NotAllowed
+from services.points import postings
+from services.points.rules import expiry_for
+from services.policy import ShopPolicy
+from services.unit_of_work import UnitOfWork
 
-UNIQUE_FIELDS = {"username": "username_key", "email": "email_key", "phone": "phone"}
+UNIQUE_FIELDS = ("username", "email", "phone")
 EDITABLE_FIELDS = ("username", "email", "phone", "address", "birthday", "marketing")
 
 
@@ -33,118 +32,98 @@ class Registration:
     referrer_code: str | None = None
 
 
-async def load_context(session: AsyncSession, telegram_id: int) -> tuple[TelegramUser | None, Member | None]:
-    """One query for who is writing: their Telegram record and the member bound to it."""
-    row = (
-        await session.execute(
-            select(TelegramUser, Member)
-            .outerjoin(Member, Member.telegram_id == TelegramUser.id)
-            .where(TelegramUser.id == telegram_id)
-        )
-    ).first()
-    if row is None:
-        return None, None
-    return row[0], row[1]
+async def identify(uow: UnitOfWork, telegram_id: int) -> Sender:
+    """Who is writing; a first-time Telegram user gets their row (an idempotent insert)."""
+    async with uow.read(snapshot=False):
+        sender = await uow.members.sender(telegram_id)
+        if sender is None:
+            await uow.members.remember_telegram_user(telegram_id)
+            await uow.commit()
+            sender = Sender(None, None)
+    return sender
 
 
-async def set_language(session: AsyncSession, telegram_id: int, language: str) -> None:
-    await begin_write(session)
-    await session.execute(update(TelegramUser).where(TelegramUser.id == telegram_id).values(language=language))
-    await session.commit()
+async def language_of(uow: UnitOfWork, telegram_id: int) -> str | None:
+    async with uow.read():
+        return await uow.members.language_of(telegram_id)
 
 
-async def ensure_available(session: AsyncSession, field: str, value: str, exclude_member: int | None = None) -> None:
+async def set_language(uow: UnitOfWork, telegram_id: int, language: str) -> None:
+    async with uow.write():
+        await uow.members.set_language(telegram_id, language)
+        await uow.commit()
+
+
+def unique_key(field: str, value: str) -> str:
+    """Usernames and e-mails are unique whatever their case; phone numbers are already E.164."""
+    return value if field == "phone" else value.casefold()
+
+
+async def ensure_available(uow: UnitOfWork, field: str, value: str, exclude_member: int | None = None) -> None:
     """Raise Conflict when another member already uses this username, e-mail or phone."""
-    column = getattr(Member, UNIQUE_FIELDS[field])
-    key = value.casefold() if field != "phone" else value
-    query = select(Member.id).where(column == key)
-    if exclude_member is not None:
-        query = query.where(Member.id != exclude_member)
-    if await session.scalar(query.limit(1)) is not None:
+    async with uow.read():
+        taken = await uow.members.is_taken(field, unique_key(field, value), exclude_member)
+    if taken:
         raise Conflict(f"{field}-taken", field)
 
 
-async def register(
-    session: AsyncSession, form: Registration, telegram_id: int, welcome_points: int, *, tz: ZoneInfo
-) -> Member:
+async def register(uow: UnitOfWork, form: Registration, telegram_id: int, policy: ShopPolicy) -> MemberView:
     """Create the member, bind this Telegram account and credit welcome points, all or nothing."""
-    await begin_write(session)
-    if await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id)):
-        await session.rollback()
-        raise NotAllowed("already-member")
-    member = Member(
-        username=form.username,
-        username_key=form.username.casefold(),
-        password_hash=form.password_hash,
-        email=form.email,
-        email_key=form.email.casefold(),
-        phone=form.phone,
-        address=form.address,
-        birthday=form.birthday,
-        marketing_opt_in=form.marketing_opt_in,
-        privacy_accepted_at=utcnow(),
-        referrer_id=await _referrer_id(session, form.referrer_code),
-        telegram_id=telegram_id,
-    )
-    session.add(member)
-    await flush_unique(session)
-    if welcome_points > 0:
-        await points.award(
-            session, member.id, "welcome", welcome_points, key=f"welcome:{member.id}", reason="welcome", tz=tz
-        )
-    await session.commit()
-    await session.refresh(member)  # the balances were set by SQL, not through this object
+    now = utcnow()
+    async with uow.write():
+        if await uow.members.id_by_telegram(telegram_id) is not None:
+            raise NotAllowed("already-member")
+        referrer_id = parse_member_no(form.referrer_code) if form.referrer_code else None
+        try:
+            member_id = await uow.members.add(
+                username=form.username, username_key=form.username.casefold(), password_hash=form.password_hash,
+                email=form.email, email_key=form.email.casefold(), phone=form.phone, address=form.address,
+                birthday=form.birthday, marketing_opt_in=form.marketing_opt_in, privacy_accepted_at=now,
+                referrer_id=await uow.members.active_id(referrer_id) if referrer_id else None,
+                telegram_id=telegram_id,
+            )
+        except Duplicate as duplicate:
+            raise _conflict(duplicate) from duplicate
+        if policy.welcome_points > 0:
+            entry = Entry(member_id, "welcome", 0, 0, f"welcome:{member_id}", reason="welcome")
+            expires = expiry_for(now, policy.tz)
+            await uow.ledger.run(lambda ledger: postings.credit(ledger, entry, policy.welcome_points, now, expires))
+        member = await uow.members.view(member_id)
+        await uow.commit()
     return member
 
 
-async def _referrer_id(session: AsyncSession, code: str | None) -> int | None:
-    member_id = parse_member_no(code) if code else None
-    if member_id is None:
-        return None
-    return await session.scalar(select(Member.id).where(Member.id == member_id, Member.status == "active"))
+def _conflict(duplicate: Duplicate) -> Exception:
+    if duplicate.field == "telegram_id":
+        return NotAllowed("already-member")
+    return Conflict(f"{duplicate.field}-taken", duplicate.field)
 
 
-async def flush_unique(session: AsyncSession) -> None:
-    """Flush, turning a unique violation found at commit time into the field's Conflict."""
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        await session.rollback()
-        message = str(exc.orig)
-        for field, column in UNIQUE_FIELDS.items():
-            if column in message or f"members.{field}" in message:
-                raise Conflict(f"{field}-taken", field) from exc
-        if "telegram_id" in message:
-            raise NotAllowed("already-member") from exc
-        raise
-
-
-async def update_profile(session: AsyncSession, member_id: int, field: str, value: object) -> Member:
+async def update_profile(uow: UnitOfWork, member_id: int, field: str, value: object) -> MemberView:
     """Change one profile field (already validated and normalised by the caller)."""
     if field not in EDITABLE_FIELDS:
         raise InvalidInput("field-unknown", field)
-    await begin_write(session)
-    member = await session.get(Member, member_id, populate_existing=True)
-    if member is None or member.status != "active":
-        await session.rollback()
-        raise NotAllowed("not-member")
-    if field == "username":
-        member.username, member.username_key = str(value), str(value).casefold()
-    elif field == "email":
-        member.email, member.email_key = str(value), str(value).casefold()
+    values: dict[str, object] = {field: value}
+    if field in ("username", "email"):
+        values[f"{field}_key"] = unique_key(field, str(value))
     elif field == "marketing":
-        member.marketing_opt_in = bool(value)
-    else:
-        setattr(member, field, value)
-    await flush_unique(session)
-    await session.commit()
+        values = {"marketing_opt_in": bool(value)}
+    async with uow.write():
+        try:
+            changed = await uow.members.update_fields(member_id, values)
+        except Duplicate as duplicate:
+            raise _conflict(duplicate) from duplicate
+        if not changed:
+            raise NotAllowed("not-member")
+        member = await uow.members.view(member_id)
+        await uow.commit()
     return member
 
 
-async def registration_username(session: AsyncSession, raw: str, password_hash: str | None) -> str:
+async def registration_username(uow: UnitOfWork, raw: str, password_hash: str | None) -> str:
     """A username for a registration form, which may already hold a password (editing from the summary)."""
     username = validation.username(raw)
-    await ensure_available(session, "username", username)
+    await ensure_available(uow, "username", username)
     if password_hash and await passwords.check_password(username, password_hash):
         raise InvalidInput("password-is-username", "username")
     return username
@@ -156,20 +135,19 @@ async def registration_password(raw: str, username: str | None, rounds: int) -> 
     return await passwords.hash_password(raw, rounds)
 
 
-async def validate_field(session: AsyncSession, field: str, raw: str, today: date, member_id: int | None = None) -> object:
+async def validate_field(
+    uow: UnitOfWork, field: str, raw: str, today: date, member_id: int | None = None
+) -> object:
     """Validate and normalise one typed field, including its uniqueness."""
-    if field == "username":
-        value: object = validation.username(raw)
-    elif field == "email":
-        value = validation.email(raw)
-    elif field == "phone":
-        value = validation.phone(raw)
-    elif field == "address":
-        value = validation.address(raw)
-    elif field == "birthday":
-        value = validation.birthday(raw, today)
-    else:
+    rules = {
+        "username": validation.username, "email": validation.email, "phone": validation.phone,
+        "address": validation.address,
+    }
+    if field == "birthday":
+        return validation.birthday(raw, today)
+    if field not in rules:
         raise InvalidInput("field-unknown", field)
+    value = rules[field](raw)
     if field in UNIQUE_FIELDS:
-        await ensure_available(session, field, str(value), exclude_member=member_id)
+        await ensure_available(uow, field, value, exclude_member=member_id)
     return value

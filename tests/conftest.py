@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from typing import Any
 
-from models.db import create_engine, create_sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from models.database import Database
 from models.migrate import upgrade_to_head
+from services.unit_of_work import UnitOfWork
 
 # CI sets this so a missing PostgreSQL or Redis fails the run instead of skipping tests.
 REQUIRE_SERVICES = os.environ.get("MEMBER_BOT_REQUIRE_SERVICES") == "1"
@@ -75,22 +78,56 @@ async def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    await upgrade_to_head(engine)
-    yield engine
-    await engine.dispose()
+async def database(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    await upgrade_to_head(database.engine)
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture(scope="session")
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(engine)
+def engine(database: Database) -> AsyncEngine:
+    return database.engine
 
 
 @pytest.fixture
-async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    async with sessionmaker() as session:
-        yield session
+def uow(database: Database) -> UnitOfWork:
+    """What a use case receives; each concurrent task needs its own (`UnitOfWork(database)`)."""
+    return UnitOfWork(database)
+
+
+class Probe:
+    """What tests read and tamper with directly, each call on a fresh session (the latest commit)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def scalar(self, query: Any) -> Any:
+        async with self.database.sessionmaker() as session:
+            return await session.scalar(query)
+
+    async def scalars(self, query: Any) -> list[Any]:
+        async with self.database.sessionmaker() as session:
+            return list(await session.scalars(query))
+
+    async def rows(self, query: Any) -> list[tuple]:
+        async with self.database.sessionmaker() as session:
+            return [tuple(row) for row in await session.execute(query)]
+
+    async def write(self, *statements: Any) -> Any:
+        """Runs the statements in one write transaction; returns the last one's first scalar, if any."""
+        async with self.database.session(write=True) as session:
+            result = None
+            for statement in statements:
+                result = await session.execute(statement)
+            value = result.scalar() if result is not None and result.returns_rows else None
+            await session.commit()
+        return value
+
+
+@pytest.fixture
+def probe(database: Database) -> Probe:
+    return Probe(database)
 
 
 # --- the running bot against the fake Telegram --------------------------------------------------
@@ -106,8 +143,13 @@ class BotEnv:
         self.emulator = emulator
         self.settings = settings
         self.app: BotApp | None = None
-        self.engine: AsyncEngine = create_engine(settings.database_url)
-        self.sessionmaker = create_sessionmaker(self.engine)
+        self.database = Database(settings.database_url)
+        self.sessionmaker = self.database.sessionmaker  # for reading what the bot stored
+        self.probe = Probe(self.database)
+
+    def uow(self) -> UnitOfWork:
+        """For setting things up through the services, as the bot itself would."""
+        return UnitOfWork(self.database)
 
     async def start(self) -> None:
         self.app = BotApp(self.settings)
@@ -133,11 +175,9 @@ class BotEnv:
         from services import accounts
 
         name = unique("m")
-        async with self.sessionmaker() as session:
-            member = await accounts.create_account(
-                session, name, password, f"{name}@example.com", None, rounds=4
-            )
-            await accounts.login(session, name, password, user.id)
+        uow = UnitOfWork(self.database)
+        member = await accounts.create_account(uow, name, password, f"{name}@example.com", None, rounds=4)
+        await accounts.login(uow, name, password, user.id)
         user.open_chat()
         user.member_id = member.id
         user.member_username = name
@@ -170,7 +210,7 @@ async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     await env.start()
     yield env
     await env.stop()
-    await env.engine.dispose()
+    await env.database.dispose()
     await emulator.stop()
 
 

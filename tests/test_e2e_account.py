@@ -7,16 +7,16 @@ from sqlalchemy import select
 from bot.sandbox.emulator import SimUser
 from models import Member
 from services import accounts
+from services.members import MemberView
 from tests.conftest import BotEnv, unique
 
 PASSWORD = "shop-pass-123"
 
 
-async def shop_account(bot_env: BotEnv) -> Member:
+async def shop_account(bot_env: BotEnv) -> MemberView:
     """An account made on the shop website: no Telegram binding yet."""
     name = unique("shop")
-    async with bot_env.sessionmaker() as session:
-        return await accounts.create_account(session, name, PASSWORD, f"{name}@example.com", None, rounds=4)
+    return await accounts.create_account(bot_env.uow(), name, PASSWORD, f"{name}@example.com", None, rounds=4)
 
 
 async def log_in(user: SimUser, identifier: str, password: str) -> None:
@@ -99,14 +99,12 @@ async def test_password_change_needs_the_old_one(bot_env: BotEnv, member: SimUse
     await member.send("better-pass-2")
     assert "密码已修改" in (await member.expect_message()).text
     assert all(m.deleted for m in member.user_messages if m.text and "pass" in m.text and not m.text.startswith("/"))
-    async with bot_env.sessionmaker() as session:
-        await accounts.verify_password(session, member.member_id, "better-pass-2", member.id)
+    await accounts.verify_password(bot_env.uow(), member.member_id, "better-pass-2", member.id)
 
 
 async def test_link_token_deep_link_binds_once(bot_env: BotEnv, user: SimUser) -> None:
     account = await shop_account(bot_env)
-    async with bot_env.sessionmaker() as session:
-        token = await accounts.create_link_token(session, account.id, timedelta(hours=1))
+    token = await accounts.create_link_token(bot_env.uow(), account.id, timedelta(hours=1))
     await user.send(f"/start link_{token}")
     assert account.username in (await user.expect_message()).text
     assert account.member_no in (await user.expect_message()).text

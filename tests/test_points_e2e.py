@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bot import scheduler
+from bot.dispatcher import shop_policy
 from bot.sandbox.emulator import SimUser
 from models.base import utcnow
 from services import points
@@ -15,10 +16,9 @@ BOT_SETTINGS = {"background_jobs": False}
 
 async def seed_entries(bot_env: BotEnv, member_id: int, count: int) -> None:
     tz = bot_env.settings.tz
-    async with bot_env.sessionmaker() as session:
-        for day in range(count):
-            await points.credit(session, member_id, "review", day + 1, unique("seed"), tz=tz,
-                                now=utcnow() - timedelta(days=count - day))
+    for day in range(count):
+        await points.credit(bot_env.uow(), member_id, "review", day + 1, unique("seed"), tz=tz,
+                            now=utcnow() - timedelta(days=count - day))
 
 
 async def test_points_history_pages_edit_one_message(bot_env: BotEnv, member: SimUser) -> None:
@@ -72,10 +72,9 @@ async def test_check_in_from_the_points_screen_updates_it(member: SimUser) -> No
 async def test_expiry_reminders_are_delivered_once_each(bot_env: BotEnv, member: SimUser) -> None:
     tz = bot_env.settings.tz
     earned_at = utcnow()
-    async with bot_env.sessionmaker() as session:
-        await points.credit(session, member.member_id, "birthday", 88, unique("bday"), tz=tz, now=earned_at)
+    await points.credit(bot_env.uow(), member.member_id, "birthday", 88, unique("bday"), tz=tz, now=earned_at)
     expires = points.expiry_for(earned_at, tz)
-    args = (bot_env.app.bot, bot_env.sessionmaker, bot_env.settings)
+    args = (bot_env.app.bot, bot_env.database, shop_policy(bot_env.settings), bot_env.settings.default_language)
     await scheduler.send_expiry_reminders(*args, now=expires - timedelta(days=20))
     reminder = await member.expect_message()
     assert "88 积分将于" in reminder.text and expires.astimezone(tz).strftime("%Y-%m-%d") in reminder.text
@@ -90,12 +89,11 @@ async def test_expiry_reminders_are_delivered_once_each(bot_env: BotEnv, member:
 
 
 async def test_tier_upgrade_is_announced_once(bot_env: BotEnv, member: SimUser) -> None:
-    settings = bot_env.settings
-    async with bot_env.sessionmaker() as session:
-        earned = await points.earn(session, member.member_id, 120_000, unique("order"), rate=Decimal("0.01"),
-                                   tiers=settings.tiers, release_at=utcnow() + timedelta(days=7), tz=settings.tz)
+    settings, policy = bot_env.settings, shop_policy(bot_env.settings)
+    earned = await points.earn(bot_env.uow(), member.member_id, 120_000, unique("order"), rate=Decimal("0.01"),
+                               tiers=policy.tiers, release_at=utcnow() + timedelta(days=7), tz=policy.tz)
     assert earned.tier_change is not None
-    args = (bot_env.app.bot, bot_env.sessionmaker, settings)
+    args = (bot_env.app.bot, bot_env.database, policy, settings.default_language)
     await scheduler.announce_tier_changes(*args)
     message = await member.expect_message()
     assert "恭喜！您已升级为银卡会员，购物积分 ×1.2" in message.text

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.sandbox.runner import Sandbox, sandbox_users
 from bot.sandbox.web import SandboxUser
 from models import Member
-from models.db import create_sessionmaker
+from services.unit_of_work import UnitOfWork
 from services import accounts
 from tests.conftest import service_unavailable, unique
 
@@ -116,9 +116,9 @@ async def make_member(sandbox: Sandbox, user_id: int) -> str:
     """A registered member bound to this Telegram user, made through the services (fast set-up)."""
     assert sandbox.app is not None
     name = unique("m")
-    async with create_sessionmaker(sandbox.app.engine)() as session:
-        await accounts.create_account(session, name, PASSWORD, f"{name}@example.com", None, rounds=4)
-        await accounts.login(session, name, PASSWORD, user_id)
+    uow = UnitOfWork(sandbox.app.database)
+    await accounts.create_account(uow, name, PASSWORD, f"{name}@example.com", None, rounds=4)
+    await accounts.login(uow, name, PASSWORD, user_id)
     return name
 
 
@@ -169,7 +169,7 @@ async def test_new_member_registers_in_the_page(page: Page, sandbox: Sandbox) ->
     await expect(menu.locator("code")).to_have_text(re.compile(r"^M\d+$"))
 
     assert sandbox.app is not None
-    async with create_sessionmaker(sandbox.app.engine)() as session:
+    async with sandbox.app.database.sessionmaker() as session:
         member = await session.scalar(select(Member).where(Member.telegram_id == ALICE))
     assert member is not None and member.username == name and member.phone == phone
 

@@ -18,7 +18,7 @@ from bot.app import BotApp
 from bot.config import Settings
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.web import ChatPage, SandboxUser
-from models.db import create_engine
+from models.database import create_engine
 from models.runtime import ProcessedUpdate
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,73 @@
+"""Every callback-data factory of the bot, with its actions as Enums (packed data stays ≤ 64 bytes).
+
+Callback data only says which button was pressed; handlers re-check who may press it.
+"""
+
+from enum import Enum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MenuAction(str, Enum):
+    """Main-menu and start-screen buttons."""
+
+    home = "home"
+    register = "register"
+    login = "login"
+    language = "language"
+    help = "help"
+    points = "points"
+    checkin = "checkin"
+    profile = "profile"
+    card = "card"
+
+
+class MenuCb(CallbackData, prefix="m"):
+    action: MenuAction
+
+
+class FlowAction(str, Enum):
+    """Buttons inside a dialog."""
+
+    back = "back"
+    cancel = "cancel"
+    skip = "skip"
+    accept = "accept"
+    decline = "decline"
+    yes = "yes"
+    no = "no"
+    confirm = "confirm"
+    edit = "edit"
+    field = "field"
+
+
+class FlowCb(CallbackData, prefix="f"):
+    action: FlowAction
+    value: str = ""
+
+
+class ProfileAction(str, Enum):
+    edit = "edit"
+    cancel = "cancel"
+    marketing = "marketing"
+
+
+class ProfileCb(CallbackData, prefix="pf"):
+    action: ProfileAction
+    field: str = ""
+
+
+class LangCb(CallbackData, prefix="lang"):
+    code: str
+
+
+class PointsAction(str, Enum):
+    page = "page"
+    checkin = "checkin"
+
+
+class PointsCb(CallbackData, prefix="pt"):
+    """`page` of the history to show; `checkin` from the points screen."""
+
+    action: PointsAction
+    page: int = 0

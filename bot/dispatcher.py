@@ -1,0 +1,97 @@
+"""Builds the bot and its dispatcher: storage, middlewares, routers, workflow data."""
+
+from datetime import timedelta
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+import handlers
+from bot.config import Settings
+from bot.errors import on_error
+from bot.middlewares import ContextMiddleware, InFlight
+from bot.request_guards import IgnoreNotModified
+from bot.storage import SqlStorage
+from bot.update_log import UpdateLog
+from models.database import Database
+from services.points import CheckinRules, Tier, Tiers
+from services.policy import LockoutPolicy, ShopPolicy
+
+
+def shop_policy(settings: Settings) -> ShopPolicy:
+    """The rules every use case follows, from the settings (plain data on both sides)."""
+    return ShopPolicy(
+        tz=settings.tz,
+        currency=settings.currency,
+        welcome_points=settings.welcome_points,
+        bcrypt_rounds=settings.bcrypt_rounds,
+        lockout=LockoutPolicy(settings.login_max_failures, timedelta(minutes=settings.login_lock_minutes)),
+        link_token_ttl=timedelta(hours=settings.link_token_ttl_hours),
+        tiers=Tiers(Tier(t.code, dict(t.names), t.threshold, t.multiplier) for t in settings.points_tiers),
+        checkin=CheckinRules(settings.checkin_points, settings.checkin_streak_days, settings.checkin_streak_bonus),
+        earn_rate=settings.points_earn_rate,
+        return_window=timedelta(days=settings.points_return_days),
+        reminder_days=tuple(settings.points_reminder_days),
+    )
+
+
+def create_storage(settings: Settings, database: Database) -> BaseStorage:
+    if settings.redis_url:
+        from bot.redis_storage import SharedRedisStorage
+
+        return SharedRedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+    return SqlStorage(database)
+
+
+def build_dispatcher(
+    settings: Settings, database: Database, storage: BaseStorage, update_log: UpdateLog, in_flight: InFlight
+) -> Dispatcher:
+    """One place that wires storage, middlewares, routers, the error handler and workflow data.
+
+    `settings` and `policy` are workflow data, set once; the middleware adds what is per update.
+    """
+    # Redis also locks each chat across processes; one process needs only its own lock.
+    isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, settings=settings,
+                            policy=shop_policy(settings))
+    dispatcher.update.outer_middleware(ContextMiddleware(database, settings.default_language, update_log, in_flight))
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_routers(*handlers.create_routers())
+    dispatcher.errors.register(on_error)
+    return dispatcher
+
+
+def pin_response_models() -> list[type]:
+    """Keep every `Response[T]` model aiogram builds per API call alive.
+
+    pydantic caches parametrised generics weakly; under load the garbage collector frees them
+    and aiogram rebuilds the schema on the next call, which cost about a third of the bot's CPU
+    in benchmarks/updates.py. Building each once and holding it makes the cache hit every time.
+    """
+    from aiogram import methods
+    from aiogram.client.session.base import Response
+
+    returning_types = {getattr(getattr(methods, name), "__returning__", None) for name in methods.__all__}
+    return [Response[kind] for kind in returning_types if kind is not None and not isinstance(kind, property)]
+
+
+PINNED_RESPONSE_MODELS = pin_response_models()
+
+
+def create_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    session = None
+    if settings.telegram_api_base:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    bot = Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+    bot.session.middleware(IgnoreNotModified())
+    return bot

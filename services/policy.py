@@ -1,0 +1,32 @@
+"""The shop's rules as plain data, built once from the settings and handed to every use case."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from services.points.checkin import CheckinRules
+from services.points.tiers import Tiers
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutPolicy:
+    """Failed password checks within `window` that lock the guessing Telegram user (and the account)."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class ShopPolicy:
+    tz: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    currency: str = "CNY"
+    welcome_points: int = 100
+    bcrypt_rounds: int = 12
+    lockout: LockoutPolicy = LockoutPolicy()
+    link_token_ttl: timedelta = timedelta(hours=72)
+    tiers: Tiers = field(default_factory=Tiers)
+    checkin: CheckinRules = CheckinRules()
+    earn_rate: Decimal = Decimal("0.01")
+    return_window: timedelta = timedelta(days=7)
+    reminder_days: tuple[int, ...] = (30, 7)

@@ -1,0 +1,106 @@
+"""The unit of work: one use case's transaction, its repositories, and the one place it commits.
+
+A use case receives a `UnitOfWork`, opens it for reading or writing, works through the
+repositories and commits once; leaving without `commit()` rolls everything back:
+
+    async with uow.write():
+        member_id = await uow.members.add(...)
+        await uow.ledger.run(...)
+        await uow.commit()
+
+A unit of work is opened by one use case at a time (a handler may pass it to several use
+cases one after another). Nothing waits on Telegram or bcrypt while it is open, so a pooled
+connection is held only for the statements themselves. On SQLite `write()` queues for the
+single writer slot (see models.database.Database).
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.database import Database
+from models.repositories.checkins import CheckinRepository
+from models.repositories.ledger import LedgerRepository
+from models.repositories.logins import LoginRepository
+from models.repositories.members import MemberRepository
+from models.repositories.points_reads import PointsReadRepository
+from models.repositories.reminders import ReminderRepository
+from models.repositories.runtime import FsmRepository, UpdateLogRepository
+from models.repositories.tiers import TierRepository
+
+
+class UnitOfWork:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._session: AsyncSession | None = None
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator["UnitOfWork"]:
+        """A write transaction (SQLite: the writer slot and BEGIN IMMEDIATE)."""
+        async with self._open(write=True):
+            yield self
+
+    @asynccontextmanager
+    async def read(self, *, snapshot: bool = True) -> AsyncIterator["UnitOfWork"]:
+        """A read; `snapshot=False` runs independent statements without a transaction on SQLite."""
+        async with self._open(write=False, snapshot=snapshot):
+            yield self
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._session
+
+    @asynccontextmanager
+    async def _open(self, *, write: bool, snapshot: bool = True) -> AsyncIterator[None]:
+        if self._session is not None:
+            raise RuntimeError("a unit of work is opened by one use case at a time")
+        async with self.database.session(write=write, snapshot=snapshot) as session:
+            self._session = session
+            try:
+                yield
+            finally:
+                self._session = None
+
+    # --- repositories over the open session --------------------------------------------------
+
+    @property
+    def members(self) -> MemberRepository:
+        return MemberRepository(self.session)
+
+    @property
+    def logins(self) -> LoginRepository:
+        return LoginRepository(self.session)
+
+    @property
+    def ledger(self) -> LedgerRepository:
+        return LedgerRepository(self.session)
+
+    @property
+    def points(self) -> PointsReadRepository:
+        return PointsReadRepository(self.session)
+
+    @property
+    def checkins(self) -> CheckinRepository:
+        return CheckinRepository(self.session)
+
+    @property
+    def tiers(self) -> TierRepository:
+        return TierRepository(self.session)
+
+    @property
+    def reminders(self) -> ReminderRepository:
+        return ReminderRepository(self.session)
+
+    @property
+    def updates(self) -> UpdateLogRepository:
+        return UpdateLogRepository(self.session)
+
+    @property
+    def fsm(self) -> FsmRepository:
+        return FsmRepository(self.session)
