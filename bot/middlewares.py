@@ -11,7 +11,6 @@ from aiogram.types import TelegramObject, Update, User
 from bot.i18n import pick_language, translator
 from bot.update_log import UpdateLog
 from models.database import Database
-from services import members
 from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,11 +57,12 @@ class ContextMiddleware(BaseMiddleware):
         self.in_flight.enter()
         try:
             uow = UnitOfWork(self.database)
-            if not await self.update_log.claim(uow, event.update_id):
+            user: User | None = data.get("event_from_user")
+            admission = await self.update_log.admit(uow, event.update_id, user)
+            if not admission.fresh:
                 log.info("update %s delivered again; skipped", event.update_id)
                 return None
-            user: User | None = data.get("event_from_user")
-            sender = await members.identify(uow, user.id) if user else None
+            sender = admission.sender
             lang = pick_language(
                 sender.language if sender else None,
                 user.language_code if user else None,

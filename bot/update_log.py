@@ -4,13 +4,28 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import timedelta
+
+from aiogram.types import User
 
 from models.base import utcnow
 from models.database import Database
+from services import members
+from services.members import Sender
 from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    fresh: bool
+    sender: Sender | None
+
+
+def _short(language_code: str | None) -> str | None:
+    return language_code[:8] if language_code else None
 
 
 class UpdateLog:
@@ -49,12 +64,24 @@ class UpdateLog:
             self._flusher = None
         await self.flush()
 
-    async def claim(self, uow: UnitOfWork, update_id: int) -> bool:
+    async def admit(self, uow: UnitOfWork, update_id: int, user: User | None) -> Admission:
+        """Is the update new, and who sent it (a first-time user is remembered on the way)."""
+        client_language = _short(user.language_code) if user else None
         if not self._in_memory:
             async with uow.write():
-                fresh = await uow.updates.claim(update_id, utcnow())
+                if user is None:
+                    fresh, sender = await uow.updates.claim(update_id, utcnow()), None
+                else:
+                    sender = await uow.updates.admit(update_id, user.id, client_language, utcnow())
+                    fresh = sender is not None
                 await uow.commit()
-            return fresh
+            return Admission(fresh, sender)
+        if not self._claim_in_memory(update_id):
+            return Admission(False, None)
+        sender = await members.identify(uow, user.id, client_language) if user else None
+        return Admission(True, sender)
+
+    def _claim_in_memory(self, update_id: int) -> bool:
         if update_id in self._seen:
             return False
         self._seen[update_id] = None

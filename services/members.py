@@ -32,12 +32,12 @@ class Registration:
     referrer_code: str | None = None
 
 
-async def identify(uow: UnitOfWork, telegram_id: int) -> Sender:
-    """Who is writing; a first-time Telegram user gets their row (an idempotent insert)."""
+async def identify(uow: UnitOfWork, telegram_id: int, client_language: str | None = None) -> Sender:
+    """Who is writing; a first-time Telegram user gets their row, with the language their client reported."""
     async with uow.read(snapshot=False):
         sender = await uow.members.sender(telegram_id)
         if sender is None:
-            await uow.members.remember_telegram_user(telegram_id)
+            await uow.members.remember_telegram_user(telegram_id, client_language)
             await uow.commit()
             sender = Sender(None, None)
     return sender

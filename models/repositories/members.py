@@ -72,14 +72,17 @@ _VIEW_COLUMNS = (
     Member.marketing_opt_in, Member.tier, Member.points_available, Member.points_frozen, Member.status,
     Member.telegram_id, Member.created_at,
 )
-_SENDER = (
-    select(TelegramUser.language, *_VIEW_COLUMNS)
-    .outerjoin(Member, Member.telegram_id == TelegramUser.id)
-)
+SENDER_COLUMNS = (TelegramUser.language, *_VIEW_COLUMNS)
+_SENDER = select(*SENDER_COLUMNS).outerjoin(Member, Member.telegram_id == TelegramUser.id)
 
 
 def member_view(row: Any) -> MemberView:
     return MemberView(*row)
+
+
+def sender_from(row: Any) -> Sender:
+    """A row of SENDER_COLUMNS; the member columns are all NULL when no member is bound."""
+    return Sender(row[0], member_view(row[1:]) if row[1] is not None else None)
 
 
 class MemberRepository:
@@ -90,14 +93,12 @@ class MemberRepository:
     async def sender(self, telegram_id: int) -> Sender | None:
         """One query: the Telegram user's row and the member bound to it; None for a first contact."""
         row = (await self.session.execute(_SENDER.where(TelegramUser.id == telegram_id))).first()
-        if row is None:
-            return None
-        return Sender(row[0], member_view(row[1:]) if row[1] is not None else None)
+        return sender_from(row) if row is not None else None
 
-    async def remember_telegram_user(self, telegram_id: int, language: str | None = None) -> None:
+    async def remember_telegram_user(self, telegram_id: int, client_language: str | None = None) -> None:
         await self.session.execute(
             self._insert(TelegramUser)
-            .values(id=telegram_id, language=language, created_at=utcnow())
+            .values(id=telegram_id, client_language=client_language, created_at=utcnow())
             .on_conflict_do_nothing(index_elements=["id"])
         )
 
@@ -105,7 +106,13 @@ class MemberRepository:
         await self.session.execute(update(TelegramUser).where(TelegramUser.id == telegram_id).values(language=language))
 
     async def language_of(self, telegram_id: int) -> str | None:
-        return await self.session.scalar(select(TelegramUser.language).where(TelegramUser.id == telegram_id))
+        """The language to write to this user in: their choice, else what their client reported."""
+        row = (
+            await self.session.execute(
+                select(TelegramUser.language, TelegramUser.client_language).where(TelegramUser.id == telegram_id)
+            )
+        ).first()
+        return (row[0] or row[1]) if row else None
 
     async def view(self, member_id: int) -> MemberView | None:
         row = (await self.session.execute(select(*_VIEW_COLUMNS).where(Member.id == member_id))).first()

@@ -3,10 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, exists, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import insert_for
+from models.members import Member, TelegramUser
+from models.repositories.members import SENDER_COLUMNS, Sender, sender_from
 from models.runtime import FsmRecord, ProcessedUpdate
 
 
@@ -24,6 +26,36 @@ class UpdateLogRepository:
             .returning(ProcessedUpdate.update_id)
         )
         return fresh is not None
+
+    async def admit(self, update_id: int, telegram_id: int, client_language: str | None, now: datetime) -> Sender | None:
+        """PostgreSQL: claim the update, remember a first-time user and load the sender, in one statement.
+
+        No row back means the update was claimed before. The main SELECT cannot see a row the
+        same statement inserts, so a first-time user reads as a sender with no language and no member.
+        """
+        insert = insert_for("postgresql")
+        claimed = (
+            insert(ProcessedUpdate).values(update_id=update_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"]).returning(ProcessedUpdate.update_id).cte("claimed")
+        )
+        user_id = bindparam("p_user", telegram_id, type_=TelegramUser.id.type)
+        remembered = (
+            insert(TelegramUser)
+            .from_select(["id", "client_language", "created_at"],
+                         select(user_id, literal(client_language, TelegramUser.client_language.type),
+                                literal(now, TelegramUser.created_at.type))
+                         .where(exists(select(claimed.c.update_id))))
+            .on_conflict_do_nothing(index_elements=["id"]).returning(TelegramUser.id).cte("remembered")
+        )
+        statement = (
+            select(*SENDER_COLUMNS)
+            .select_from(claimed)
+            .outerjoin(remembered, true())
+            .outerjoin(TelegramUser, TelegramUser.id == user_id)
+            .outerjoin(Member, Member.telegram_id == TelegramUser.id)
+        )
+        row = (await self.session.execute(statement)).first()
+        return sender_from(row) if row is not None else None
 
     async def record(self, update_ids: list[int], now: datetime) -> None:
         await self.session.execute(
