@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     sandbox_port: int = 8080
     log_level: str = "INFO"
 
+    # Flood control per Telegram user: `flood_burst` updates at once, refilled at `flood_rate` per second.
+    flood_rate: float = Field(default=4.0, gt=0)
+    flood_burst: int = Field(default=10, ge=1)
+
     # --- points (PRODUCT.md 2; documented in .env.example "# Points")
     points_earn_rate: Decimal = Field(default=Decimal("0.01"), ge=0)
     points_return_days: int = Field(default=7, ge=0)

@@ -1,5 +1,7 @@
 """Builds the bot and its dispatcher: storage, middlewares, routers, workflow data."""
 
+from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -14,6 +16,8 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 import handlers
 from bot.config import Settings
 from bot.errors import on_error
+from bot.flood import FloodControl, LocalFloodControl, RedisFloodControl
+from bot.flood_guard import FloodGuard
 from bot.middlewares import ContextMiddleware, InFlight
 from bot.request_guards import IgnoreNotModified
 from bot.storage import SqlStorage
@@ -48,6 +52,23 @@ def create_storage(settings: Settings, database: Database) -> BaseStorage:
     return SqlStorage(database)
 
 
+def create_flood_control(settings: Settings) -> FloodControl:
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        return RedisFloodControl(Redis.from_url(settings.redis_url), settings.flood_rate, settings.flood_burst)
+    return LocalFloodControl(settings.flood_rate, settings.flood_burst)
+
+
+def _owners(settings: Settings) -> Callable[[int], Awaitable[bool]]:
+    owners = frozenset(settings.owner_ids)
+
+    async def is_owner(user_id: int) -> bool:
+        return user_id in owners
+
+    return is_owner
+
+
 def build_dispatcher(
     settings: Settings, database: Database, storage: BaseStorage, update_log: UpdateLog, in_flight: InFlight
 ) -> Dispatcher:
@@ -59,7 +80,11 @@ def build_dispatcher(
     isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation, settings=settings,
                             policy=shop_policy(settings))
-    dispatcher.update.outer_middleware(ContextMiddleware(database, settings.default_language, update_log, in_flight))
+    batch = storage.batch if isinstance(storage, SqlStorage) else nullcontext
+    flood = FloodGuard(create_flood_control(settings), _owners(settings), settings.default_language)
+    dispatcher.update.outer_middleware(
+        ContextMiddleware(database, settings.default_language, update_log, in_flight, flood, batch)
+    )
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(*handlers.create_routers())
     dispatcher.errors.register(on_error)

@@ -3,11 +3,13 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot.flood_guard import FloodGuard
 from bot.i18n import pick_language, translator
 from bot.update_log import UpdateLog
 from models.database import Database
@@ -46,7 +48,12 @@ class ContextMiddleware(BaseMiddleware):
     own unit of work, so nothing holds a connection while the bot talks to Telegram.
     """
 
-    def __init__(self, database: Database, default_language: str, update_log: UpdateLog, in_flight: InFlight) -> None:
+    def __init__(
+        self, database: Database, default_language: str, update_log: UpdateLog, in_flight: InFlight,
+        flood: FloodGuard, fsm_batch: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
+    ) -> None:
+        self.flood = flood
+        self.fsm_batch = fsm_batch
         self.database = database
         self.default_language = default_language
         self.update_log = update_log
@@ -56,8 +63,10 @@ class ContextMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         self.in_flight.enter()
         try:
-            uow = UnitOfWork(self.database)
             user: User | None = data.get("event_from_user")
+            if user is not None and not await self.flood.admit(event, user, data["bot"]):
+                return None
+            uow = UnitOfWork(self.database)
             admission = await self.update_log.admit(uow, event.update_id, user)
             if not admission.fresh:
                 log.info("update %s delivered again; skipped", event.update_id)
@@ -69,6 +78,7 @@ class ContextMiddleware(BaseMiddleware):
                 self.default_language,
             )
             data.update(uow=uow, member=sender.member if sender else None, lang=lang, t=translator(lang))
-            return await handler(event, data)
+            async with self.fsm_batch():
+                return await handler(event, data)
         finally:
             self.in_flight.leave()

@@ -1,7 +1,9 @@
 """FSM storage in the project's own database, so dialogs survive a restart without Redis."""
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -18,14 +20,17 @@ from services.unit_of_work import UnitOfWork
 
 Record = tuple[str | None, dict[str, Any]]
 _MISSING = object()
+# Writes of the update being handled, saved together when it is done (see SqlStorage.batch).
+_PENDING: ContextVar[dict[str, Record] | None] = ContextVar("fsm_pending", default=None)
 
 
 class SqlStorage(BaseStorage):
     """One row per FSM key; a row whose state and data are both empty is removed.
 
-    Writes go to the database at once; reads are served from a bounded write-through cache,
-    which is correct because this storage serves one bot process (the embedded set-up).
-    Several processes share dialogs through Redis (`REDIS_URL`) instead.
+    Reads are served from a bounded write-through cache, which is correct because this storage
+    serves one bot process (the embedded set-up); several processes share dialogs through Redis
+    (`REDIS_URL`) instead. Inside `batch()` (one update), a dialog step's `set_state` and
+    `set_data` calls become one database write when the update is done.
     """
 
     def __init__(self, database: Database, key_builder: KeyBuilder | None = None, cache_size: int = 10_000) -> None:
@@ -53,6 +58,18 @@ class SqlStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return dict((await self._load(self._keys.build(key)))[1])
 
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Collect this update's writes and save each changed key once at the end."""
+        pending: dict[str, Record] = {}
+        token = _PENDING.set(pending)
+        try:
+            yield
+        finally:
+            _PENDING.reset(token)
+            if pending:
+                await self._write(pending)
+
     async def close(self) -> None:
         """Nothing to close: the database belongs to the application (aiogram calls this on shutdown)."""
 
@@ -77,9 +94,20 @@ class SqlStorage(BaseStorage):
             self._cache.popitem(last=False)
 
     async def _save(self, key: str, record: Record) -> None:
-        self._cache.pop(key, None)  # a failed write must not leave a cached value behind
+        pending = _PENDING.get()
+        if pending is None:
+            await self._write({key: record})
+            return
+        pending[key] = record
+        self._remember(key, record)
+
+    async def _write(self, records: dict[str, Record]) -> None:
+        for key in records:
+            self._cache.pop(key, None)  # a failed write must not leave a cached value behind
         uow = UnitOfWork(self._database)
         async with uow.write():
-            await uow.fsm.save(key, *record)
+            for key, record in records.items():
+                await uow.fsm.save(key, *record)
             await uow.commit()
-        self._remember(key, record)
+        for key, record in records.items():
+            self._remember(key, record)

@@ -204,6 +204,8 @@ async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         "owner_ids": [OWNER_ID],
         "redis_url": None,
         "webhook_url": None,
+        # Simulated users type faster than people; tests of flood control set their own limits.
+        "flood_burst": 10_000,
     }
     values.update(overrides)
     env = BotEnv(emulator, Settings(_env_file=None, **values))

@@ -23,6 +23,7 @@ value-none = not given
 value-yes = yes
 value-no = no
 button-expired = This button is no longer active; please use the latest message.
+flood-slow-down = You're going a bit fast. Please wait a few seconds and try again.
 use-buttons = Please choose with the buttons above.
 dialog-command-blocked = You are in the middle of a form. Finish it first, or send /cancel to leave.
 

@@ -23,6 +23,7 @@ value-none = 未填写
 value-yes = 是
 value-no = 否
 button-expired = 这个按钮已失效，请使用最新的消息。
+flood-slow-down = 您操作得太快了，请稍等几秒再试。
 use-buttons = 请点击上方的按钮进行选择。
 dialog-command-blocked = 你正在填写信息。请先完成，或发送 /cancel 退出。
 
