@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup_logging(settings.log_level)
     if args.sandbox:
-        from bot.sandbox.runner import run_sandbox
+        from sandbox.runner import run_sandbox
 
         return run_sandbox(settings, port=args.port)
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():

@@ -30,9 +30,9 @@ from aiogram.types import (
 from aiohttp import web
 from PIL import Image
 
-from bot.sandbox.api_schema import validate_request
-from bot.sandbox.emulator import ChatMessage, SimUser, TelegramEmulator
-from bot.sandbox.telegram_html import EntityParseError, parse_html, parse_text
+from sandbox.api_schema import validate_request
+from sandbox.emulator import ChatMessage, SimUser, TelegramEmulator
+from sandbox.telegram_html import EntityParseError, parse_html, parse_text
 
 TOKEN = "654321:EMULATOR-TEST"
 NOT_MODIFIED = (

@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bot import scheduler
-from bot.sandbox.emulator import SimUser
 from models.base import utcnow
+from sandbox.emulator import SimUser
 from services import points
 from tests.conftest import BotEnv, unique
 

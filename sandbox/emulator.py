@@ -16,7 +16,7 @@ from typing import Any, Self
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox.api_schema import (
+from sandbox.api_schema import (
     NOT_FOUND,
     BotApiError,
     UploadedFile,
@@ -24,10 +24,10 @@ from bot.sandbox.api_schema import (
     coerce_params,
     validate_request,
 )
-from bot.sandbox.bot_methods import BotMethods
-from bot.sandbox.chat_state import Changes, ChatMessage, FileStore, PendingAnswer
-from bot.sandbox.sim_user import SimUser
-from bot.sandbox.updates import UpdateFeed
+from sandbox.bot_methods import BotMethods
+from sandbox.chat_state import Changes, ChatMessage, FileStore, PendingAnswer
+from sandbox.sim_user import SimUser
+from sandbox.updates import UpdateFeed
 
 __all__ = ["ApiRequest", "BotApiError", "ChatMessage", "SimUser", "TelegramEmulator"]
 
