@@ -373,6 +373,23 @@ async def test_unknown_and_unsupported_methods(emu: TelegramEmulator, api: RawAp
     assert len(emu.errors) == 2
 
 
+async def test_request_and_error_logs_keep_only_the_latest_records() -> None:
+    """A long sandbox session must not grow memory without bound: the oldest records are dropped."""
+    emulator = TelegramEmulator(token=TOKEN, max_requests=5, max_errors=2)
+    for _ in range(4):
+        await emulator.execute("getMe", {})
+    for number in range(4):
+        await emulator.execute("sendTelepathy", {"chat_id": number})
+    assert [record.method for record in emulator.requests] == ["getMe"] + ["sendTelepathy"] * 4
+    assert [record.params["chat_id"] for record in emulator.errors] == [2, 3]
+    emulator.clear_errors()
+    assert emulator.errors == [] and len(emulator.requests) == 5
+    default = TelegramEmulator(token=TOKEN)
+    for _ in range(10_050):
+        await default.execute("sendTelepathy", {})
+    assert (len(default.requests), len(default.errors)) == (10_000, 1_000)
+
+
 def test_validate_request_checks_objects_recursively() -> None:
     scope_without_chat = {"commands": [{"command": "a", "description": "b"}], "scope": {"type": "chat"}}
     assert 'field "scope.chat_id" is required' in (validate_request("setMyCommands", scope_without_chat) or "")
