@@ -1,4 +1,4 @@
-"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN) or `python run_bot.py --sandbox`."""
+"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN) or `--sandbox`; installed, the `member-bot` command."""
 
 import argparse
 import asyncio
@@ -18,7 +18,7 @@ MISSING_TOKEN = """BOT_TOKEN is not set.
   Set BOT_TOKEN (from @BotFather) in the environment or in .env (see .env.example),
   or try the bot without Telegram in the local sandbox chat:
 
-      python run_bot.py --sandbox
+      python run_bot.py --sandbox      (from the repository; installed: member-bot --sandbox)
 """
 
 
