@@ -21,7 +21,7 @@ MISSING_TOKEN = """BOT_TOKEN is not set.
   Set BOT_TOKEN (from @BotFather) in the environment or in .env (see .env.example),
   or try the bot without Telegram in the local sandbox chat:
 
-      python run_bot.py --sandbox
+      python run_bot.py --sandbox      (from the repository; installed: member-bot --sandbox)
 """
 
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return asyncio.run(run_audit(settings.database_url, sys.stdout))
     if args.sandbox:
-        from bot.sandbox.runner import run_sandbox
+        from sandbox.runner import run_sandbox
 
         return run_sandbox(settings, port=args.port)
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.sandbox.emulator import SimUser, TelegramEmulator  # noqa: E402
+from sandbox.emulator import SimUser, TelegramEmulator  # noqa: E402
 
 TOKEN = "123456:BENCH"
 

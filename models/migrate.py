@@ -1,5 +1,6 @@
-"""Bring a database to the latest Alembic revision from inside the application."""
+"""Bring a database to the latest Alembic revision from inside the application, in a checkout or installed."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 from alembic.config import Config
@@ -8,12 +9,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alembic import command
 
-ROOT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parent.parent
+# pyproject.toml installs alembic/ under this name: an installed "alembic" would shadow the library.
+INSTALLED_SCRIPTS = "member_bot_migrations"
+
+
+def script_location() -> Path:
+    """The repository's alembic/ when running from a checkout, else the installed copy of it."""
+    if (CHECKOUT / "alembic.ini").is_file():
+        return CHECKOUT / "alembic"
+    spec = find_spec(INSTALLED_SCRIPTS)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"no migration scripts: neither {CHECKOUT / 'alembic'} nor package {INSTALLED_SCRIPTS}")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def alembic_config(url: str | None = None) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    """Built in code, so an installed bot needs no alembic.ini (that file is for the alembic CLI)."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config

@@ -188,7 +188,7 @@ class BotEnv:
 async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotEnv]:
     """Modules may set BOT_SETTINGS = {...} to change settings for their bot."""
     from bot.config import Settings
-    from bot.sandbox.emulator import TelegramEmulator
+    from sandbox.emulator import TelegramEmulator
 
     overrides = getattr(request.module, "BOT_SETTINGS", {})
     if overrides.get("redis_url"):

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.sandbox.emulator import SimUser
 from models import Member
+from sandbox.emulator import SimUser
 from services import accounts
 from services.members import MemberView
 from tests.conftest import BotEnv, unique

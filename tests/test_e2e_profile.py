@@ -4,8 +4,8 @@ import io
 
 from PIL import Image
 
-from bot.sandbox.emulator import SimUser
 from models import Member, TelegramUser
+from sandbox.emulator import SimUser
 from tests.conftest import BotEnv
 
 

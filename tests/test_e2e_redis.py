@@ -1,6 +1,6 @@
 """With REDIS_URL the dialogs live in Redis (shared by several bot processes) and survive a restart."""
 
-from bot.sandbox.emulator import SimUser
+from sandbox.emulator import SimUser
 from tests.conftest import REDIS_TEST_URL, BotEnv
 from tests.test_e2e_registration import fill_until
 

@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.sandbox.emulator import ChatMessage, SimUser
 from models import Member, PointsLedger
+from sandbox.emulator import ChatMessage, SimUser
 from tests.conftest import BotEnv, unique
 
 PASSWORD = "correct-horse-9"

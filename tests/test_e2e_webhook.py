@@ -4,7 +4,7 @@ import socket
 
 import aiohttp
 
-from bot.sandbox.emulator import SimUser
+from sandbox.emulator import SimUser
 from tests.conftest import BotEnv
 
 

@@ -30,9 +30,9 @@ from aiogram.types import (
 from aiohttp import web
 from PIL import Image
 
-from bot.sandbox.api_schema import validate_request
-from bot.sandbox.emulator import ChatMessage, SimUser, TelegramEmulator
-from bot.sandbox.telegram_html import EntityParseError, parse_html, parse_text
+from sandbox.api_schema import validate_request
+from sandbox.emulator import ChatMessage, SimUser, TelegramEmulator
+from sandbox.telegram_html import EntityParseError, parse_html, parse_text
 
 TOKEN = "654321:EMULATOR-TEST"
 NOT_MODIFIED = (
@@ -371,6 +371,23 @@ async def test_unknown_and_unsupported_methods(emu: TelegramEmulator, api: RawAp
     assert unsupported["description"] == "Bad Request: method not supported by the emulator"
     assert (await api("GETME"))["result"]["id"] == 654321  # method names are case-insensitive
     assert len(emu.errors) == 2
+
+
+async def test_request_and_error_logs_keep_only_the_latest_records() -> None:
+    """A long sandbox session must not grow memory without bound: the oldest records are dropped."""
+    emulator = TelegramEmulator(token=TOKEN, max_requests=5, max_errors=2)
+    for _ in range(4):
+        await emulator.execute("getMe", {})
+    for number in range(4):
+        await emulator.execute("sendTelepathy", {"chat_id": number})
+    assert [record.method for record in emulator.requests] == ["getMe"] + ["sendTelepathy"] * 4
+    assert [record.params["chat_id"] for record in emulator.errors] == [2, 3]
+    emulator.clear_errors()
+    assert emulator.errors == [] and len(emulator.requests) == 5
+    default = TelegramEmulator(token=TOKEN)
+    for _ in range(10_050):
+        await default.execute("sendTelepathy", {})
+    assert (len(default.requests), len(default.errors)) == (10_000, 1_000)
 
 
 def test_validate_request_checks_objects_recursively() -> None:

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from bot import scheduler
 from bot.dispatcher import shop_policy
-from bot.sandbox.emulator import SimUser
 from models.base import utcnow
+from sandbox.emulator import SimUser
 from services import points
 from tests.conftest import BotEnv, unique
 

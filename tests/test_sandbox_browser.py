@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.sandbox.runner import Sandbox, sandbox_users
-from bot.sandbox.web import SandboxUser
 from models import Member
+from sandbox.runner import Sandbox, sandbox_users
+from sandbox.web import SandboxUser
 from services.unit_of_work import UnitOfWork
 from services import accounts
 from tests.conftest import service_unavailable, unique
@@ -287,9 +287,9 @@ async def test_pay_button_runs_pre_checkout_and_shows_the_payment(browser: Brows
     """The page's side of a payment, with the test playing a bot that approves (until the real bot can)."""
     from playwright.async_api import expect
 
-    from bot.sandbox.emulator import TelegramEmulator
-    from bot.sandbox.runner import SANDBOX_TOKEN
-    from bot.sandbox.web import ChatPage
+    from sandbox.emulator import TelegramEmulator
+    from sandbox.runner import SANDBOX_TOKEN
+    from sandbox.web import ChatPage
 
     async with TelegramEmulator(token=SANDBOX_TOKEN) as emulator:
         chat = ChatPage(emulator, sandbox_users(Settings(_env_file=None, owner_ids=[])))

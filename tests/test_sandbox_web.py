@@ -18,10 +18,10 @@ import pytest
 from PIL import Image
 
 from bot.config import Settings
-from bot.sandbox import web
-from bot.sandbox.api_schema import UploadedFile
-from bot.sandbox.emulator import TelegramEmulator
-from bot.sandbox.runner import (
+from sandbox import web
+from sandbox.api_schema import UploadedFile
+from sandbox.emulator import TelegramEmulator
+from sandbox.runner import (
     DEFAULT_OWNER_ID,
     SANDBOX_TOKEN,
     Sandbox,
@@ -29,7 +29,7 @@ from bot.sandbox.runner import (
     run_sandbox,
     sandbox_users,
 )
-from bot.sandbox.web import ChatPage
+from sandbox.web import ChatPage
 
 ROOT = Path(__file__).resolve().parents[1]
 XSS = "<img src=x onerror=alert(1)>"
@@ -189,7 +189,7 @@ async def test_page_and_assets_are_served_with_a_strict_content_policy(client: P
     for asset in ("chat.js", "chat.css", "favicon.svg"):
         async with client.session.get(f"{client.url}/static/{asset}") as response:
             assert response.status == 200 and response.headers["Cache-Control"] == "no-cache", asset
-    script = (ROOT / "bot/sandbox/static/chat.js").read_text()
+    script = (ROOT / "sandbox/static/chat.js").read_text()
     assert not re.search(r"\.(inner|outer)HTML\s*=|insertAdjacentHTML|document\.write|eval\(|new Function", script)
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.app import BotApp
 from bot.config import Settings
-from bot.sandbox.emulator import TelegramEmulator
-from bot.sandbox.web import ChatPage, SandboxUser
 from models.database import create_engine
 from models.runtime import ProcessedUpdate
+from sandbox.emulator import TelegramEmulator
+from sandbox.web import ChatPage, SandboxUser
 
 log = logging.getLogger(__name__)
 

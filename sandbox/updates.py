@@ -11,8 +11,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.api_schema import BotApiError
-from bot.sandbox.chat_state import Changes
+from sandbox.api_schema import BotApiError
+from sandbox.chat_state import Changes
 
 # What Telegram delivers when allowed_updates was never given (or given as []).
 DEFAULT_ALLOWED = frozenset(

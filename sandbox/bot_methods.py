@@ -6,13 +6,13 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.api_schema import BotApiError, UploadedFile, bad_request
-from bot.sandbox.chat_state import ChatMessage, StoredFile, image_size
-from bot.sandbox.telegram_html import FormattedText, FormattingError, parse_text
+from sandbox.api_schema import BotApiError, UploadedFile, bad_request
+from sandbox.chat_state import ChatMessage, StoredFile, image_size
+from sandbox.telegram_html import FormattedText, FormattingError, parse_text
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator import TelegramEmulator
-    from bot.sandbox.sim_user import SimUser
+    from sandbox.emulator import TelegramEmulator
+    from sandbox.sim_user import SimUser
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 

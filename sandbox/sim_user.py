@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.chat_state import ChatMessage, PendingAnswer, image_size
-from bot.sandbox.telegram_html import utf16_len
+from sandbox.chat_state import ChatMessage, PendingAnswer, image_size
+from sandbox.telegram_html import utf16_len
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator import TelegramEmulator
+    from sandbox.emulator import TelegramEmulator
 
 DEFAULT_TIMEOUT = 5.0
 PRE_CHECKOUT_TIMEOUT = 10.0  # Telegram cancels a payment whose pre-checkout query is not answered in 10 s

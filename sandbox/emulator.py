@@ -8,6 +8,7 @@ import itertools
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -16,7 +17,7 @@ from typing import Any, Self
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox.api_schema import (
+from sandbox.api_schema import (
     NOT_FOUND,
     BotApiError,
     UploadedFile,
@@ -24,10 +25,10 @@ from bot.sandbox.api_schema import (
     coerce_params,
     validate_request,
 )
-from bot.sandbox.bot_methods import BotMethods
-from bot.sandbox.chat_state import Changes, ChatMessage, FileStore, PendingAnswer
-from bot.sandbox.sim_user import SimUser
-from bot.sandbox.updates import UpdateFeed
+from sandbox.bot_methods import BotMethods
+from sandbox.chat_state import Changes, ChatMessage, FileStore, PendingAnswer
+from sandbox.sim_user import SimUser
+from sandbox.updates import UpdateFeed
 
 __all__ = ["ApiRequest", "BotApiError", "ChatMessage", "SimUser", "TelegramEmulator"]
 
@@ -37,6 +38,9 @@ Listener = Callable[[dict[str, Any]], Any]
 MAX_UPLOAD = 60 * 2**20  # above the 50 MB document limit, so oversize uploads get Telegram's 413, not aiohttp's
 ATTACH = "attach://"
 SHUTDOWN_TIMEOUT = 2.0  # seconds stop() waits for requests still in flight
+# A long sandbox session must not grow without bound: only the latest requests and errors are kept.
+MAX_REQUESTS = 10_000
+MAX_ERRORS = 1_000
 
 
 @dataclass(eq=False)
@@ -72,6 +76,7 @@ class TelegramEmulator:
 
     Every request is recorded in `requests`; the ones answered with an error (except errors a test
     injected on purpose) also land in `errors`, so a test can assert the bot broke no Telegram rule.
+    Both keep only the latest `max_requests` / `max_errors` records.
     """
 
     def __init__(
@@ -80,6 +85,8 @@ class TelegramEmulator:
         validate: bool = True,
         bot_username: str = "member_sandbox_bot",
         bot_name: str = "Member Bot",
+        max_requests: int = MAX_REQUESTS,
+        max_errors: int = MAX_ERRORS,
     ) -> None:
         self.token = token
         self.validate = validate
@@ -93,8 +100,8 @@ class TelegramEmulator:
         self.files = FileStore()
         self.updates = UpdateFeed(self.changes, self._execute_webhook_reply, self._record_webhook_failure)
         self.users: dict[int, SimUser] = {}
-        self.requests: list[ApiRequest] = []
-        self.errors: list[ApiRequest] = []
+        self._requests: deque[ApiRequest] = deque(maxlen=max_requests)
+        self._errors: deque[ApiRequest] = deque(maxlen=max_errors)
         self.commands: dict[tuple[tuple[Any, ...], str], list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.callback_queries: dict[str, PendingAnswer] = {}
@@ -164,7 +171,7 @@ class TelegramEmulator:
         """Run one Bot API call as Telegram would; returns the HTTP status and the JSON body."""
         canonical = canonical_method(method)
         record = ApiRequest(method=canonical or method, params=raw_params, time=time.time())
-        self.requests.append(record)
+        self._requests.append(record)
         try:
             if canonical is None:
                 raise BotApiError(404, NOT_FOUND)
@@ -189,7 +196,7 @@ class TelegramEmulator:
     def _answer_error(self, record: ApiRequest, error: BotApiError) -> tuple[int, dict[str, Any]]:
         record.error, record.error_code, record.injected = error.description, error.error_code, error.injected
         if not error.injected:
-            self.errors.append(record)
+            self._errors.append(record)
             # the chat page shows it in the chat concerned: a developer sees the rule the bot broke
             chat_id = record.params.get("chat_id") if isinstance(record.params, dict) else None
             self.emit(
@@ -221,12 +228,22 @@ class TelegramEmulator:
 
     def _record_webhook_failure(self, description: str) -> None:
         failure = ApiRequest(method="(webhook delivery)", params={}, time=time.time(), error=description)
-        self.errors.append(failure)
+        self._errors.append(failure)
 
-    # --- errors and listeners -----------------------------------------------------------------
+    # --- request log, errors and listeners ----------------------------------------------------
+
+    @property
+    def requests(self) -> list[ApiRequest]:
+        """The latest Bot API calls, oldest first (a copy: the log itself drops the oldest when full)."""
+        return list(self._requests)
+
+    @property
+    def errors(self) -> list[ApiRequest]:
+        """The latest calls answered with an error that was not injected, oldest first (a copy)."""
+        return list(self._errors)
 
     def clear_errors(self) -> None:
-        self.errors.clear()
+        self._errors.clear()
 
     def inject_error(
         self,

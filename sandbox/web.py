@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.sandbox.chat_state import ChatMessage
-from bot.sandbox.emulator import TelegramEmulator
-from bot.sandbox.sim_user import SimUser
+from sandbox.chat_state import ChatMessage
+from sandbox.emulator import TelegramEmulator
+from sandbox.sim_user import SimUser
 
 logger = logging.getLogger(__name__)
 
