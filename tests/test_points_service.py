@@ -2,8 +2,10 @@
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Member, PointsLedger
-from models.db import begin_write
+from models.db import begin_write, create_engine, create_sessionmaker
+from models.migrate import upgrade_to_head
 from models.points import PointsLot, TierChange
 from services import checkin, points, tiers
 from services.errors import InvalidInput, NotAllowed
-from tests.conftest import unique
+from tests.conftest import _create_postgres_database, service_unavailable, unique
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2025, 3, 15, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -344,18 +347,39 @@ async def audit_command(db_url: str) -> tuple[int, str]:
     return process.returncode, output.decode()
 
 
-async def test_audit_command_reports_a_tampered_balance(session: AsyncSession, db_url: str) -> None:
-    member_id = await new_member(session, available=40)
-    code, output = await audit_command(db_url)
-    assert code == 0, output
-    await begin_write(session)
-    await session.execute(update(Member).where(Member.id == member_id).values(points_available=41))
-    await session.commit()
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def own_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database migrated to head, for a test that checks the whole database: only its own rows count."""
+    drop = None
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'own.sqlite3'}"
+    else:
+        try:
+            url, drop = await _create_postgres_database()
+        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+            service_unavailable("PostgreSQL", error)
+    engine = create_engine(url)
     try:
-        code, output = await audit_command(db_url)
-        assert code == 1
-        assert f"member {member_id}: stored available/frozen (41, 0), ledger (40, 0)" in output
+        await upgrade_to_head(engine)
     finally:
-        await begin_write(session)
-        await session.execute(update(Member).where(Member.id == member_id).values(points_available=40))
-        await session.commit()
+        await engine.dispose()
+    yield url
+    if drop is not None:
+        await drop()
+
+
+async def test_audit_command_reports_a_tampered_balance(own_db_url: str) -> None:
+    engine = create_engine(own_db_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            member_id = await new_member(session, available=40)
+            code, output = await audit_command(own_db_url)
+            assert code == 0, output
+            await begin_write(session)
+            await session.execute(update(Member).where(Member.id == member_id).values(points_available=41))
+            await session.commit()
+            code, output = await audit_command(own_db_url)
+            assert code == 1
+            assert f"member {member_id}: stored available/frozen (41, 0), ledger (40, 0)" in output
+    finally:
+        await engine.dispose()
