@@ -3,6 +3,7 @@
 from sandbox.emulator import SimUser
 from tests.conftest import REDIS_TEST_URL, BotEnv
 from tests.test_e2e_registration import fill_until
+from tests.texts import shown
 
 BOT_SETTINGS = {"redis_url": REDIS_TEST_URL}
 
@@ -14,4 +15,4 @@ async def test_dialog_state_is_kept_in_redis_across_a_restart(bot_env: BotEnv, u
     name = await fill_until(user, "email")
     await bot_env.restart()
     await user.send(f"{name}@example.com")
-    assert "手机号" in (await user.expect_message()).text
+    assert (await user.expect_message()).text == shown("reg-ask-phone")

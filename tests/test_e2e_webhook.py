@@ -6,6 +6,7 @@ import aiohttp
 
 from sandbox.emulator import SimUser
 from tests.conftest import BotEnv
+from tests.texts import t
 
 
 def _free_port() -> int:
@@ -26,7 +27,7 @@ BOT_SETTINGS = {
 async def test_updates_arrive_by_webhook(bot_env: BotEnv, user: SimUser) -> None:
     await user.send("/start")
     welcome = await user.expect_message()
-    assert "📝 注册" in welcome.button_texts
+    assert t("btn-register") in welcome.button_texts
     methods = {record.method for record in bot_env.emulator.requests}
     assert "setWebhook" in methods and "getUpdates" not in methods
 

@@ -2,20 +2,24 @@
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 
 from models import Member, PointsLedger
+from models.database import Database
+from models.migrate import upgrade_to_head
 from models.points import PointsLot, TierChange
 from services import points
 from services.errors import InvalidInput, NotAllowed
 from services.points import CheckinRules, Tiers
 from services.unit_of_work import UnitOfWork
-from tests.conftest import Probe, unique
+from tests.conftest import Probe, _create_postgres_database, service_unavailable, unique
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2025, 3, 15, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -336,14 +340,36 @@ async def audit_command(db_url: str) -> tuple[int, str]:
     return process.returncode, output.decode()
 
 
-async def test_audit_command_reports_a_tampered_balance(uow: UnitOfWork, probe: Probe, db_url: str) -> None:
-    member_id = await new_member(uow, available=40)
-    code, output = await audit_command(db_url)
-    assert code == 0, output
-    await probe.write(update(Member).where(Member.id == member_id).values(points_available=41))
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def own_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database migrated to head, for a test that checks the whole database: only its own rows count."""
+    drop = None
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'own.sqlite3'}"
+    else:
+        try:
+            url, drop = await _create_postgres_database()
+        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+            service_unavailable("PostgreSQL", error)
+    database = Database(url)
     try:
-        code, output = await audit_command(db_url)
+        await upgrade_to_head(database.engine)
+    finally:
+        await database.dispose()
+    yield url
+    if drop is not None:
+        await drop()
+
+
+async def test_audit_command_reports_a_tampered_balance(own_db_url: str) -> None:
+    database = Database(own_db_url)
+    try:
+        member_id = await new_member(UnitOfWork(database), available=40)
+        code, output = await audit_command(own_db_url)
+        assert code == 0, output
+        await Probe(database).write(update(Member).where(Member.id == member_id).values(points_available=41))
+        code, output = await audit_command(own_db_url)
         assert code == 1
         assert f"member {member_id}: stored available/frozen (41, 0), ledger (40, 0)" in output
     finally:
-        await probe.write(update(Member).where(Member.id == member_id).values(points_available=40))
+        await database.dispose()

@@ -17,6 +17,7 @@ from sandbox.web import SandboxUser
 from services.unit_of_work import UnitOfWork
 from services import accounts
 from tests.conftest import service_unavailable, unique
+from tests.texts import ANY, pattern, shown, t
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Locator, Page
@@ -128,42 +129,42 @@ async def test_new_member_registers_in_the_page(page: Page, sandbox: Sandbox) ->
     name = unique("Alice")
     await open_chat(page, sandbox, ALICE)
     await page.locator("#start-button").click()
-    welcome = bot_message(page, "欢迎")
+    welcome = bot_message(page, shown("start-guest", name=sandbox.emulator.users[ALICE].first_name))
     await expect(welcome).to_be_visible()
     welcome_id = await welcome.get_attribute("data-message-id")
 
-    await welcome.get_by_role("button", name="📝 注册", exact=True).click()
+    await welcome.get_by_role("button", name=t("btn-register"), exact=True).click()
     question = by_id(page, welcome_id)
-    await expect(question).to_contain_text("用户名")  # the welcome bubble itself became the question
+    await expect(question).to_contain_text(shown("reg-ask-username"))  # the welcome bubble itself became the question
     await expect(question.locator(".edited")).to_be_visible()
     await expect(page.locator(".row.in")).to_have_count(1)
 
     await type_and_send(page, name)
-    await expect(page.locator(".row.in").last).to_contain_text("密码")
+    await expect(page.locator(".row.in").last).to_contain_text(shown("reg-ask-password"))
     await type_and_send(page, PASSWORD)
-    await expect(page.locator(".row.in").last).to_contain_text("邮箱")
+    await expect(page.locator(".row.in").last).to_contain_text(shown("reg-ask-email"))
     await expect(page.locator(".row.out", has_text=PASSWORD)).to_have_count(0)  # the bot deleted the password
     await type_and_send(page, f"{name}@example.com")
 
-    await page.locator("#reply-keyboard button", has_text="分享我的手机号").click()
+    await page.locator("#reply-keyboard button", has_text=t("btn-share-phone")).click()
     phone = sandbox.emulator.users[ALICE].phone_number
     await expect(page.locator(".row.out .contact")).to_contain_text(phone)
     await expect(page.locator("#reply-keyboard")).to_be_hidden()
 
-    steps = bot_message(page, "地址")
+    steps = bot_message(page, shown("reg-ask-address"))
     await expect(steps).to_be_visible()
     steps = by_id(page, await steps.get_attribute("data-message-id"))
-    await steps.get_by_role("button", name="跳过 ➡️", exact=True).click()
-    await expect(steps).to_contain_text("生日")
-    await steps.get_by_role("button", name="跳过 ➡️", exact=True).click()
-    await expect(steps).to_contain_text("隐私政策")
+    await steps.get_by_role("button", name=t("btn-skip"), exact=True).click()
+    await expect(steps).to_contain_text(shown("reg-ask-birthday"))
+    await steps.get_by_role("button", name=t("btn-skip"), exact=True).click()
+    await expect(steps).to_contain_text(shown("reg-ask-privacy", url=sandbox.settings.privacy_policy_url))
     await expect(steps.locator("a.link")).to_have_attribute("href", re.compile(r"^https://"))
-    await steps.get_by_role("button", name="✅ 同意", exact=True).click()
-    await steps.get_by_role("button", name="是，我愿意", exact=True).click()
+    await steps.get_by_role("button", name=t("btn-accept"), exact=True).click()
+    await steps.get_by_role("button", name=t("btn-yes"), exact=True).click()
     await expect(steps).to_contain_text(name)
-    await steps.get_by_role("button", name="✅ 确认注册", exact=True).click()
-    await expect(steps).to_contain_text("注册成功")
-    menu = bot_message(page, "可用积分")
+    await steps.get_by_role("button", name=t("btn-confirm"), exact=True).click()
+    await expect(steps).to_contain_text(pattern("reg-done", member_no=ANY, points=sandbox.settings.welcome_points))
+    menu = bot_message(page, pattern("start-member", name=name, member_no=ANY, points=sandbox.settings.welcome_points))
     await expect(menu).to_be_visible()
     await expect(menu.locator("b", has_text=name)).to_be_visible()  # entity offsets in UTF-16, after an emoji
     await expect(menu.locator("code")).to_have_text(re.compile(r"^M\d+$"))
@@ -173,7 +174,7 @@ async def test_new_member_registers_in_the_page(page: Page, sandbox: Sandbox) ->
         member = await session.scalar(select(Member).where(Member.telegram_id == ALICE))
     assert member is not None and member.username == name and member.phone == phone
 
-    await menu.get_by_role("button", name="💳 会员卡", exact=True).click()
+    await menu.get_by_role("button", name=t("btn-card"), exact=True).click()
     await page.wait_for_function(
         "() => [...document.querySelectorAll('img.photo')].some((img) => img.complete && img.naturalWidth > 0)"
     )
@@ -185,12 +186,12 @@ async def test_inline_buttons_edit_in_place_and_show_the_toast(page: Page, sandb
     await make_member(sandbox, BOB)
     await open_chat(page, sandbox, BOB)
     await type_and_send(page, "/profile")
-    profile = bot_message(page, "Get offers")
+    profile = bot_message(page, t("btn-marketing-on", "en"))
     await expect(profile).to_be_visible()
     profile = by_id(page, await profile.get_attribute("data-message-id"))
-    await profile.locator("button", has_text="Get offers").click()
-    await expect(page.locator("#toast")).to_have_text("✅ Saved.")  # answerCallbackQuery's text
-    await expect(profile.locator("button", has_text="Stop offers")).to_be_visible()  # same bubble, edited
+    await profile.locator("button", has_text=t("btn-marketing-on", "en")).click()
+    await expect(page.locator("#toast")).to_have_text(t("profile-saved", "en"))  # answerCallbackQuery's text
+    await expect(profile.locator("button", has_text=t("btn-marketing-off", "en"))).to_be_visible()  # same bubble, edited
     await expect(profile.locator(".edited")).to_be_visible()
 
 
@@ -205,7 +206,7 @@ async def test_users_switch_and_chat_side_by_side_with_their_own_menus(page: Pag
     await open_chat(other, sandbox, BOB)
     before = await other.locator(".row").count()
     await page.locator("#start-button").click()
-    await expect(bot_message(page, "欢迎")).to_be_visible()
+    await expect(bot_message(page, shown("start-guest", name=sandbox.emulator.users[OWNER].first_name))).to_be_visible()
     await expect(other.locator(".row")).to_have_count(before)  # the owner's chat stayed the owner's
     await other.close()
 
@@ -213,12 +214,12 @@ async def test_users_switch_and_chat_side_by_side_with_their_own_menus(page: Pag
     await expect(page).to_have_url(re.compile(f"#user={BOB}$"))
     await expect(page.locator("#as-user")).to_contain_text("Bob")
     await page.locator("#menu-button").click()
-    await expect(page.locator(".command-item", has_text="/profile")).to_contain_text("Your profile")
+    await expect(page.locator(".command-item", has_text="/profile")).to_contain_text(t("cmd-profile", "en"))
     await page.locator(".user", has_text="Alice").click()
     await page.locator(f'#messages[data-user="{ALICE}"]').wait_for(state="attached")
     await page.locator("#text").press_sequentially("/pro")
     await expect(page.locator(".command-item")).to_have_count(1)
-    await expect(page.locator(".command-item")).to_contain_text("个人资料")
+    await expect(page.locator(".command-item")).to_contain_text(t("cmd-profile"))
 
 
 async def test_names_and_messages_are_shown_as_text_never_as_html(page: Page, sandbox: Sandbox) -> None:

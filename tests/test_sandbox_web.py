@@ -30,6 +30,7 @@ from sandbox.runner import (
     sandbox_users,
 )
 from sandbox.web import ChatPage
+from tests.texts import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 XSS = "<img src=x onerror=alert(1)>"
@@ -172,7 +173,7 @@ async def test_update_and_message_ids_continue_after_a_restart(tmp_path: Path) -
         alice = second.emulator.users[ALICE]
         sent = await alice.send("/start")
         welcome = await alice.expect_message()  # the bot did not skip it as a repeat
-        assert "欢迎" in welcome.text and sent["message_id"] > last_message
+        assert welcome.text == shown("start-guest", name=alice.first_name) and sent["message_id"] > last_message
         assert not second.emulator.errors
     finally:
         await second.stop()
