@@ -34,20 +34,22 @@ async def release_due(
     uow: UnitOfWork, now: datetime | None = None, limit: int = 1000, member_id: int | None = None
 ) -> int:
     """Frozen order points whose return window passed become available (`member_id`: one member only)."""
-    now = now or utcnow()
-    async with uow.read():
-        lot_ids = await uow.ledger.releasable_lot_ids(now, limit, member_id)
-    return await _in_batches(uow, lot_ids, lambda ledger, lot_id: postings.release_lot(ledger, lot_id, now))
+    return await _lot_job(uow, now or utcnow(), limit, member_id, release=True)
 
 
 async def expire_due(
     uow: UnitOfWork, now: datetime | None = None, limit: int = 1000, member_id: int | None = None
 ) -> int:
     """Lots past their end date are emptied by an `expire` entry, once each."""
-    now = now or utcnow()
+    return await _lot_job(uow, now or utcnow(), limit, member_id, release=False)
+
+
+async def _lot_job(uow: UnitOfWork, now: datetime, limit: int, member_id: int | None, *, release: bool) -> int:
     async with uow.read():
-        lot_ids = await uow.ledger.due_lot_ids(now, limit, member_id)
-    return await _in_batches(uow, lot_ids, lambda ledger, lot_id: postings.expire_lot(ledger, lot_id, now))
+        find = uow.ledger.releasable_lot_ids if release else uow.ledger.due_lot_ids
+        lot_ids = await find(now, limit, member_id)
+    step = postings.release_lot if release else postings.expire_lot
+    return await _in_batches(uow, lot_ids, lambda ledger, lot_id: step(ledger, lot_id, now))
 
 
 async def claim_reminders(

@@ -38,6 +38,11 @@ def _staff(staff_id: int | None) -> dict[str, str | None]:
     return {"ref_type": "staff", "ref_id": str(staff_id)} if staff_id is not None else {}
 
 
+def _staff_entry(member_id: int, kind: str, key: str, reason: str, staff_id: int | None) -> Entry:
+    """A staff change: the reason is mandatory (it is the audit trail), the staff member the reference."""
+    return Entry(member_id, kind, 0, 0, key, reason=postings.checked_reason(reason), **_staff(staff_id))
+
+
 async def _run(uow: UnitOfWork, work: Callable[[Ledger], T]) -> T:
     """One write transaction around one piece of ledger work."""
     async with uow.write():
@@ -99,8 +104,7 @@ async def adjust(
     """Staff correction by a signed amount; the reason is mandatory (it is the audit trail)."""
     if amount == 0:
         raise InvalidInput("points-amount-nonzero")
-    entry = Entry(member_id, "adjust", 0, 0, key, reason=postings.checked_reason(reason), **_staff(staff_id))
-    now = now or utcnow()
+    entry, now = _staff_entry(member_id, "adjust", key, reason, staff_id), now or utcnow()
     if amount > 0:
         return await _run(uow, lambda ledger: postings.credit(ledger, entry, amount, now, expiry_for(now, tz)))
     return await _run(uow, lambda ledger: postings.debit(ledger, entry, -amount, now))
@@ -111,10 +115,8 @@ async def freeze(
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Posted:
     """Hold available points (e.g. during a dispute): soonest-expiring lots first."""
-    entry = Entry(member_id, "freeze", 0, 0, key, reason=postings.checked_reason(reason), **_staff(staff_id))
-    postings.positive(amount)
-    now = now or utcnow()
-    return await _run(uow, lambda ledger: postings.hold(ledger, entry, amount, now))
+    entry, now = _staff_entry(member_id, "freeze", key, reason, staff_id), now or utcnow()
+    return await _run(uow, lambda ledger: postings.hold(ledger, entry, postings.positive(amount), now))
 
 
 async def unfreeze(
@@ -122,10 +124,8 @@ async def unfreeze(
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Posted:
     """Give back points staff held; points waiting for an order's return window are not touched."""
-    entry = Entry(member_id, "unfreeze", 0, 0, key, reason=postings.checked_reason(reason), **_staff(staff_id))
-    postings.positive(amount)
-    now = now or utcnow()
-    return await _run(uow, lambda ledger: postings.release_hold(ledger, entry, amount, now))
+    entry, now = _staff_entry(member_id, "unfreeze", key, reason, staff_id), now or utcnow()
+    return await _run(uow, lambda ledger: postings.release_hold(ledger, entry, postings.positive(amount), now))
 
 
 async def revoke(
