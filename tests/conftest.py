@@ -184,8 +184,27 @@ class BotEnv:
         return member.id
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+async def bot_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The end-to-end journeys run on both databases, each module's bot on a fresh one.
+
+    A module may set BOT_DATABASES = ("sqlite",) when what it proves does not depend on the database.
+    """
+    if request.param not in getattr(request.module, "BOT_DATABASES", ("sqlite", "postgresql")):
+        pytest.skip(f"this module runs on {', '.join(request.module.BOT_DATABASES)} only")
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{Path(tmp_path_factory.mktemp('bot')) / 'bot.sqlite3'}"
+        return
+    try:
+        url, drop = await _create_postgres_database()
+    except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+        service_unavailable("PostgreSQL", error)
+    yield url
+    await drop()
+
+
 @pytest.fixture(scope="module")
-async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotEnv]:
+async def bot_env(request: pytest.FixtureRequest, bot_url: str) -> AsyncIterator[BotEnv]:
     """Modules may set BOT_SETTINGS = {...} to change settings for their bot."""
     from bot.config import Settings
     from sandbox.emulator import TelegramEmulator
@@ -195,11 +214,10 @@ async def bot_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         await _require_redis(overrides["redis_url"])
     emulator = TelegramEmulator(token=TEST_TOKEN, validate=True)
     await emulator.start(host="127.0.0.1", port=0)
-    path = Path(tmp_path_factory.mktemp("bot")) / "bot.sqlite3"
     values = {
         "bot_token": TEST_TOKEN,
         "telegram_api_base": emulator.api_base,
-        "database_url": f"sqlite+aiosqlite:///{path}",
+        "database_url": bot_url,
         "bcrypt_rounds": 4,
         "owner_ids": [OWNER_ID],
         "redis_url": None,
