@@ -91,22 +91,30 @@ class Database:
         self._writer = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
-    async def session(self, *, write: bool, snapshot: bool = True) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction starts the right way for what it will do.
-
-        `write`: queue for the writer slot and take SQLite's lock at BEGIN. A read is one
-        snapshot, or with `snapshot=False` (independent single statements) no BEGIN on SQLite.
-        """
+    async def writer_slot(self, write: bool) -> AsyncIterator[None]:
+        """SQLite: writers of this process take turns here, before they take a pooled connection."""
         if write and self._writer is not None:
             async with self._writer:
-                async with self.sessionmaker() as session:
-                    await session.connection(execution_options={IMMEDIATE: True})
-                    yield session
-            return
-        async with self.sessionmaker() as session:
-            if not snapshot and self.is_sqlite:
-                await session.connection(execution_options={STATEMENTS: True})
-            yield session
+                yield
+        else:
+            yield
+
+    async def begin(self, session: AsyncSession, *, write: bool, snapshot: bool = True) -> None:
+        """Start the session's transaction the right way for what it will do.
+
+        `write`: SQLite takes its lock at BEGIN (IMMEDIATE). A read is one snapshot, or with
+        `snapshot=False` (independent single statements) no BEGIN at all on SQLite.
+        """
+        if self.is_sqlite and (write or not snapshot):
+            await session.connection(execution_options={IMMEDIATE: True} if write else {STATEMENTS: True})
+
+    @asynccontextmanager
+    async def session(self, *, write: bool, snapshot: bool = True) -> AsyncIterator[AsyncSession]:
+        """A session of its own, begun for `write` or reading (for tools and tests)."""
+        async with self.writer_slot(write):
+            async with self.sessionmaker() as session:
+                await self.begin(session, write=write, snapshot=snapshot)
+                yield session
 
     def insert(self, table: Any) -> Any:
         """An INSERT that supports ON CONFLICT (SQLite and PostgreSQL both have it)."""

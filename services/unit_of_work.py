@@ -9,9 +9,10 @@ repositories and commits once; leaving without `commit()` rolls everything back:
         await uow.commit()
 
 A unit of work is opened by one use case at a time (a handler may pass it to several use
-cases one after another). Nothing waits on Telegram or bcrypt while it is open, so a pooled
-connection is held only for the statements themselves. On SQLite `write()` queues for the
-single writer slot (see models.database.Database).
+cases one after another); it keeps one session object for all of them, and the session gives
+its pooled connection back at the end of each transaction. Nothing waits on Telegram or bcrypt
+while it is open, so a connection is held only for the statements themselves. On SQLite
+`write()` queues for the single writer slot (see models.database.Database).
 """
 
 from collections.abc import AsyncIterator
@@ -34,6 +35,7 @@ class UnitOfWork:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._session: AsyncSession | None = None
+        self._open_now = False
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator["UnitOfWork"]:
@@ -52,20 +54,29 @@ class UnitOfWork:
 
     @property
     def session(self) -> AsyncSession:
-        if self._session is None:
+        if not self._open_now or self._session is None:
             raise RuntimeError("the unit of work is not open")
         return self._session
 
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
     @asynccontextmanager
     async def _open(self, *, write: bool, snapshot: bool = True) -> AsyncIterator[None]:
-        if self._session is not None:
+        if self._open_now:
             raise RuntimeError("a unit of work is opened by one use case at a time")
-        async with self.database.session(write=write, snapshot=snapshot) as session:
-            self._session = session
+        async with self.database.writer_slot(write):
+            self._open_now = True
+            session = self._session = self._session or self.database.sessionmaker()
             try:
+                await self.database.begin(session, write=write, snapshot=snapshot)
                 yield
             finally:
-                self._session = None
+                self._open_now = False
+                if session.in_transaction():
+                    await session.rollback()  # left without commit(): nothing of it stays
 
     # --- repositories over the open session --------------------------------------------------
 
