@@ -3,7 +3,8 @@
 A token bucket per Telegram user: `burst` updates at once, refilled at `rate` per second.
 In this process by default; in Redis when REDIS_URL is set, so the limit holds across processes.
 The first update over the limit is answered with a polite notice, the following ones silently
-dropped until the bucket has a token again. Staff are exempt (checked only when over the limit).
+dropped until the bucket has a token again; the notice is given once per flood, until the member has
+been quiet long enough for the bucket to fill up. Staff are exempt (checked only when over the limit).
 """
 
 import enum
@@ -33,8 +34,10 @@ class LocalFloodControl:
         now = time.monotonic()
         tokens, seen, warned = self._buckets.pop(user_id, (float(self.burst), now, False))
         tokens = min(float(self.burst), tokens + (now - seen) * self.rate)
+        if tokens >= self.burst:
+            warned = False  # quiet long enough: a new flood gets a new notice
         if tokens >= 1:
-            verdict, tokens, warned = Verdict.allow, tokens - 1, False
+            verdict, tokens = Verdict.allow, tokens - 1
         else:
             verdict, warned = (Verdict.drop if warned else Verdict.warn), True
         self._buckets[user_id] = (tokens, now, warned)
@@ -50,9 +53,12 @@ local rate, burst, now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARG
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'seen', 'warned')
 local tokens, seen, warned = tonumber(state[1]) or burst, tonumber(state[2]) or now, tonumber(state[3]) or 0
 tokens = math.min(burst, tokens + math.max(0, now - seen) * rate)
+if tokens >= burst then
+  warned = 0
+end
 local verdict = 0
 if tokens >= 1 then
-  tokens, warned = tokens - 1, 0
+  tokens = tokens - 1
 elseif warned == 1 then
   verdict = 2
 else
