@@ -2,6 +2,7 @@
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
@@ -10,7 +11,7 @@ from aiohttp import web
 from bot.commands import setup_commands
 from bot.config import Settings
 from bot.dispatcher import build_dispatcher, create_bot, create_storage, shop_policy
-from bot.middlewares import InFlight
+from bot.in_flight import InFlight
 from bot.scheduler import BackgroundJobs
 from bot.update_log import UpdateLog
 from models.database import Database
@@ -28,6 +29,7 @@ class BotApp:
     storage: BaseStorage | None = field(default=None, init=False)
     update_log: UpdateLog | None = field(default=None, init=False)
     jobs: BackgroundJobs | None = field(default=None, init=False)
+    redis: Any = field(default=None, init=False)  # one Redis client: dialogs, flood control
     in_flight: InFlight = field(default_factory=InFlight, init=False)
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
@@ -39,8 +41,14 @@ class BotApp:
         self.bot = create_bot(settings)
         self.update_log = UpdateLog(self.database)
         await self.update_log.start()
-        self.storage = create_storage(settings, self.database)
-        self.dispatcher = build_dispatcher(settings, self.database, self.storage, self.update_log, self.in_flight)
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            self.redis = Redis.from_url(settings.redis_url)
+        self.storage = create_storage(self.database, self.redis)
+        self.dispatcher = build_dispatcher(
+            settings, self.database, self.storage, self.update_log, self.in_flight, self.redis
+        )
         await setup_commands(self.bot, settings.default_language)
         if settings.background_jobs:
             self.jobs = BackgroundJobs(self.bot, self.database, shop_policy(settings), settings.default_language)
@@ -106,6 +114,9 @@ class BotApp:
         if self.storage is not None:
             await self.storage.dispose()
             self.storage = None
+        if self.redis is not None:
+            await self.redis.aclose()
+            self.redis = None
         self.dispatcher = None
         if self.bot is not None:
             await self.bot.session.close()

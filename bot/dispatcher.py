@@ -3,6 +3,7 @@
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -18,13 +19,17 @@ from bot.config import Settings
 from bot.errors import on_error
 from bot.flood import FloodControl, LocalFloodControl, RedisFloodControl
 from bot.flood_guard import FloodGuard
-from bot.middlewares import ContextMiddleware, InFlight
+from bot.in_flight import InFlight, TrackingDispatcher
+from bot.middlewares import ContextMiddleware
 from bot.request_guards import IgnoreNotModified
 from bot.storage import SqlStorage
 from bot.update_log import UpdateLog
 from models.database import Database
 from services.points import CheckinRules, Tier, Tiers
 from services.policy import LockoutPolicy, ShopPolicy
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 def shop_policy(settings: Settings) -> ShopPolicy:
@@ -44,19 +49,18 @@ def shop_policy(settings: Settings) -> ShopPolicy:
     )
 
 
-def create_storage(settings: Settings, database: Database) -> BaseStorage:
-    if settings.redis_url:
+def create_storage(database: Database, redis: "Redis | None") -> BaseStorage:
+    """Dialogs in Redis when there is one (shared by processes), else in the database."""
+    if redis is not None:
         from bot.redis_storage import SharedRedisStorage
 
-        return SharedRedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+        return SharedRedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
     return SqlStorage(database)
 
 
-def create_flood_control(settings: Settings) -> FloodControl:
-    if settings.redis_url:
-        from redis.asyncio import Redis
-
-        return RedisFloodControl(Redis.from_url(settings.redis_url), settings.flood_rate, settings.flood_burst)
+def create_flood_control(settings: Settings, redis: "Redis | None") -> FloodControl:
+    if redis is not None:
+        return RedisFloodControl(redis, settings.flood_rate, settings.flood_burst)
     return LocalFloodControl(settings.flood_rate, settings.flood_burst)
 
 
@@ -70,7 +74,8 @@ def _owners(settings: Settings) -> Callable[[int], Awaitable[bool]]:
 
 
 def build_dispatcher(
-    settings: Settings, database: Database, storage: BaseStorage, update_log: UpdateLog, in_flight: InFlight
+    settings: Settings, database: Database, storage: BaseStorage, update_log: UpdateLog, in_flight: InFlight,
+    redis: "Redis | None" = None,
 ) -> Dispatcher:
     """One place that wires storage, middlewares, routers, the error handler and workflow data.
 
@@ -78,12 +83,12 @@ def build_dispatcher(
     """
     # Redis also locks each chat across processes; one process needs only its own lock.
     isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, settings=settings,
-                            policy=shop_policy(settings))
+    dispatcher = TrackingDispatcher(in_flight=in_flight, storage=storage, events_isolation=isolation,
+                                    settings=settings, policy=shop_policy(settings))
     batch = storage.batch if isinstance(storage, SqlStorage) else nullcontext
-    flood = FloodGuard(create_flood_control(settings), _owners(settings), settings.default_language)
+    flood = FloodGuard(create_flood_control(settings, redis), _owners(settings), settings.default_language)
     dispatcher.update.outer_middleware(
-        ContextMiddleware(database, settings.default_language, update_log, in_flight, flood, batch)
+        ContextMiddleware(database, settings.default_language, update_log, flood, batch)
     )
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(*handlers.create_routers())

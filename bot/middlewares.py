@@ -1,6 +1,5 @@
-"""Update middleware: skip repeated updates, resolve who is writing, count updates in flight."""
+"""Update middleware: flood control, skip repeated updates, resolve who is writing."""
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
@@ -20,27 +19,6 @@ log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-class InFlight:
-    """Updates being handled, so shutdown can let them finish before the database goes."""
-
-    def __init__(self) -> None:
-        self._count = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    def enter(self) -> None:
-        self._count += 1
-        self._idle.clear()
-
-    def leave(self) -> None:
-        self._count -= 1
-        if self._count == 0:
-            self._idle.set()
-
-    async def wait_idle(self) -> None:
-        await self._idle.wait()
-
-
 class ContextMiddleware(BaseMiddleware):
     """Drops duplicate updates and gives handlers `uow`, `member` (or None), `lang` and `t`.
 
@@ -49,36 +27,28 @@ class ContextMiddleware(BaseMiddleware):
     """
 
     def __init__(
-        self, database: Database, default_language: str, update_log: UpdateLog, in_flight: InFlight,
-        flood: FloodGuard, fsm_batch: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
+        self, database: Database, default_language: str, update_log: UpdateLog, flood: FloodGuard, fsm_batch: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
     ) -> None:
         self.flood = flood
         self.fsm_batch = fsm_batch
         self.database = database
         self.default_language = default_language
         self.update_log = update_log
-        self.in_flight = in_flight
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        self.in_flight.enter()
-        try:
-            user: User | None = data.get("event_from_user")
-            if user is not None and not await self.flood.admit(event, user, data["bot"]):
-                return None
-            uow = UnitOfWork(self.database)
-            admission = await self.update_log.admit(uow, event.update_id, user)
-            if not admission.fresh:
-                log.info("update %s delivered again; skipped", event.update_id)
-                return None
-            sender = admission.sender
-            lang = pick_language(
-                sender.language if sender else None,
-                user.language_code if user else None,
-                self.default_language,
-            )
-            data.update(uow=uow, member=sender.member if sender else None, lang=lang, t=translator(lang))
-            async with self.fsm_batch():
-                return await handler(event, data)
-        finally:
-            self.in_flight.leave()
+        user: User | None = data.get("event_from_user")
+        if user is not None and not await self.flood.admit(event, user, data["bot"]):
+            return None
+        uow = UnitOfWork(self.database)
+        admission = await self.update_log.admit(uow, event.update_id, user)
+        if not admission.fresh:
+            log.info("update %s delivered again; skipped", event.update_id)
+            return None
+        sender = admission.sender
+        lang = pick_language(
+            sender.language if sender else None, user.language_code if user else None, self.default_language
+        )
+        data.update(uow=uow, member=sender.member if sender else None, lang=lang, t=translator(lang))
+        async with self.fsm_batch():
+            return await handler(event, data)

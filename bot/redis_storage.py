@@ -1,16 +1,17 @@
-"""aiogram's Redis FSM storage, closed by the application rather than by aiogram's shutdown."""
+"""aiogram's Redis FSM storage on the application's Redis client, which the application closes."""
 
 from aiogram.fsm.storage.redis import RedisStorage
 
 
 class SharedRedisStorage(RedisStorage):
-    """aiogram closes the storage on shutdown while updates may still be in flight.
+    """The Redis client is shared (dialogs, flood control, locks) and outlives aiogram's shutdown.
 
-    The application calls `dispose()` once they have finished instead.
+    aiogram closes the storage on shutdown while updates may still be in flight; the application
+    closes the client itself once they have finished (BotApp.stop).
     """
 
     async def close(self) -> None:
         return None
 
     async def dispose(self) -> None:
-        await super().close()
+        return None
