@@ -62,14 +62,16 @@ async def claim_reminders(
     """
     now = now or utcnow()
     thresholds = sorted({day for day in days if day > 0}, reverse=True)
-    claimed: list[Reminder] = []
-    async with uow.write():
+    due: list[Reminder] = []
+    async with uow.read():
         for index, threshold in enumerate(thresholds):
             lower = thresholds[index + 1] if index + 1 < len(thresholds) else 0
-            for reminder in await uow.reminders.expiring(now, lower, threshold, limit):
-                if await uow.reminders.claim(reminder, now):
-                    claimed.append(reminder)
-        await uow.commit()
+            due += await uow.reminders.expiring(now, lower, threshold, limit)
+    claimed: list[Reminder] = []
+    for start in range(0, len(due), BATCH):
+        async with uow.write():
+            claimed += [reminder for reminder in due[start:start + BATCH] if await uow.reminders.claim(reminder, now)]
+            await uow.commit()
     return claimed
 
 
@@ -98,8 +100,13 @@ async def review_tiers(uow: UnitOfWork, tiers: Tiers, now: datetime | None = Non
 
 
 async def claim_announcements(uow: UnitOfWork, now: datetime | None = None, limit: int = 200) -> list[Announcement]:
-    """Claim unannounced upgrades so that only one process tells each member."""
-    async with uow.write():
-        claimed = await uow.tiers.claim_announcements(now or utcnow(), limit)
-        await uow.commit()
+    """Claim unannounced upgrades so that only one process tells each member (in small batches)."""
+    claimed: list[Announcement] = []
+    while len(claimed) < limit:
+        async with uow.write():
+            batch = await uow.tiers.claim_announcements(now or utcnow(), min(BATCH, limit - len(claimed)))
+            await uow.commit()
+        if not batch:
+            break
+        claimed += batch
     return claimed
