@@ -5,6 +5,7 @@ an aiohttp app someone else serves: bot/webapp.py, for several gunicorn workers 
 """
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -121,7 +122,8 @@ class BotApp:
     async def _health(self, _: web.Request) -> web.Response:
         if self._webhook is None and self._task is None:
             return web.json_response({"status": "starting"}, status=503)
-        return web.json_response({"status": "ok", "leader": bool(self.leadership and self.leadership.is_leader)})
+        leader = bool(self.leadership and self.leadership.is_leader)
+        return web.json_response({"status": "ok", "pid": os.getpid(), "leader": leader})
 
     async def wait(self) -> None:
         if self._task is not None:
