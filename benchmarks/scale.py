@@ -102,21 +102,25 @@ async def measure(workers: int, database_url: str, args: argparse.Namespace) -> 
     emulator.updates.start_after(workers * 100_000_000)  # the update log is shared by both runs
     members = await make_members(database_url, emulator, args.members * (args.blocks + 1))
     process, _ = await start_workers(emulator, database_url, workers)
-    rates = []
+    rates: list[float] = []
+    busy: list[float] = []  # the load generator's own share of a core
     try:
         for i in range(args.blocks + 1):  # block 0 warms every worker up and is not counted
             fresh = members[i * args.members:(i + 1) * args.members]
             walks = write_walks(fresh, bare_users(emulator, args.members))
             latencies: list[float] = []
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await asyncio.gather(*(walk(user, steps, latencies, **values) for user, steps, values in walks))
+            elapsed = time.perf_counter() - started
             if i > 0:
-                rates.append(len(latencies) / (time.perf_counter() - started))
+                rates.append(len(latencies) / elapsed)
+                busy.append((time.process_time() - cpu) / elapsed)
         errors = len(emulator.errors)
     finally:
         stop_workers(process)
         await emulator.stop()
-    print(f"workers={workers} blocks={[round(rate, 1) for rate in rates]} api_errors={errors}", flush=True)
+    print(f"workers={workers} blocks={[round(rate, 1) for rate in rates]} api_errors={errors} "
+          f"load_generator_core_share={statistics.median(busy):.2f} load_average={os.getloadavg()[0]:.1f}", flush=True)
     return rates
 
 

@@ -69,7 +69,7 @@ def worker_settings(emulator: TelegramEmulator, database_url: str, port: int, le
         "bot_token": TEST_TOKEN, "telegram_api_base": emulator.api_base, "database_url": database_url,
         "redis_url": REDIS_TEST_URL, "bcrypt_rounds": 4, "flood_burst": 10_000, "log_level": "WARNING",
         "webhook_url": f"http://127.0.0.1:{port}/telegram/webhook", "webhook_secret": SECRET,
-        "webhook_host": "127.0.0.1", "webhook_port": port, "leader_key": leader_key, "leader_ttl_seconds": 1.5,
+        "webhook_host": "127.0.0.1", "webhook_port": port, "leader_key": leader_key, "leader_ttl_seconds": 5,
     }
 
 
