@@ -1,6 +1,11 @@
-"""The application: database, bot, dispatcher, jobs, and long polling or a webhook server."""
+"""The application: database, bot, dispatcher, jobs, and long polling or a webhook server.
+
+In webhook mode the bot serves its own port, or (`serve_http=False`) only registers its routes on
+an aiohttp app someone else serves: bot/webapp.py, for several gunicorn workers on one port.
+"""
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +16,7 @@ from aiohttp import web
 from bot.commands import setup_commands
 from bot.config import Settings
 from bot.dispatcher import build_dispatcher, create_bot, create_storage, shop_policy
+from bot.leader import Leadership, create_lock
 from bot.in_flight import InFlight
 from bot.scheduler import BackgroundJobs
 from bot.update_log import UpdateLog
@@ -23,16 +29,19 @@ class BotApp:
     """The whole bot in one object, so run_bot, the sandbox and the tests start it the same way."""
 
     settings: Settings
+    serve_http: bool = True
     database: Database | None = field(default=None, init=False)
     bot: Bot | None = field(default=None, init=False)
     dispatcher: Dispatcher | None = field(default=None, init=False)
     storage: BaseStorage | None = field(default=None, init=False)
     update_log: UpdateLog | None = field(default=None, init=False)
     jobs: BackgroundJobs | None = field(default=None, init=False)
+    leadership: Leadership | None = field(default=None, init=False)
     redis: Any = field(default=None, init=False)  # one Redis client: dialogs, flood control
     in_flight: InFlight = field(default_factory=InFlight, init=False)
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
+    _webhook: object | None = field(default=None, init=False)  # aiogram's SimpleRequestHandler
 
     async def start(self) -> None:
         settings = self.settings
@@ -49,15 +58,32 @@ class BotApp:
         self.dispatcher = build_dispatcher(
             settings, self.database, self.storage, self.update_log, self.in_flight, self.redis
         )
-        await setup_commands(self.bot, settings.default_language)
-        if settings.background_jobs:
-            self.jobs = BackgroundJobs(self.bot, self.database, shop_policy(settings), settings.default_language)
-            self.jobs.start()
         if settings.webhook_url:
             await self._start_webhook()
         else:
             await self.bot.delete_webhook()
             self._task = asyncio.create_task(self._poll(), name="polling")
+        lock = create_lock(settings.redis_url, self.database.engine, settings.leader_key, settings.leader_ttl_seconds)
+        self.leadership = Leadership(lock, self._lead, self._step_down, settings.leader_ttl_seconds)
+        await self.leadership.start()
+
+    async def _lead(self) -> None:
+        """Once per deployment: the leader sets the commands and the webhook, and runs the background jobs."""
+        settings = self.settings
+        await setup_commands(self.bot, settings.default_language)
+        if settings.webhook_url:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await self.bot.set_webhook(
+                settings.webhook_url, secret_token=secret, allowed_updates=self.dispatcher.resolve_used_update_types()
+            )
+        if settings.background_jobs:
+            self.jobs = BackgroundJobs(self.bot, self.database, shop_policy(settings), settings.default_language)
+            self.jobs.start()
+
+    async def _step_down(self) -> None:
+        if self.jobs is not None:
+            self.jobs.stop()
+            self.jobs = None
 
     async def _poll(self) -> None:
         await self.dispatcher.start_polling(
@@ -68,21 +94,47 @@ class BotApp:
             polling_timeout=10,
         )
 
+    def add_routes(self, app: web.Application) -> None:
+        """/healthz and the webhook route; they answer 503 until the bot has started."""
+        app.router.add_get("/healthz", self._health)
+        app.router.add_post(self.settings.webhook_path, self._on_webhook)
+
     async def _start_webhook(self) -> None:
-        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 
         settings = self.settings
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app = web.Application()
-        app.router.add_get("/healthz", _health)
-        SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(app, path=settings.webhook_path)
-        setup_application(app, self.dispatcher, bot=self.bot)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, settings.webhook_host, settings.webhook_port).start()
-        await self.bot.set_webhook(
-            settings.webhook_url, secret_token=secret, allowed_updates=self.dispatcher.resolve_used_update_types()
-        )
+        self._webhook = SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret)
+        await self.dispatcher.emit_startup(**self._workflow_data())
+        if self.serve_http:
+            app = web.Application()
+            self.add_routes(app)
+            self._runner = web.AppRunner(app)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, settings.webhook_host, settings.webhook_port).start()
+
+    async def drain(self) -> None:
+        """Wait until every update received so far is handled (a webhook answers before it is).
+
+        The webhook hands each update to a task of its own; one loop turn lets the last ones start
+        (the dispatcher counts an update from the moment `feed_update` starts).
+        """
+        await asyncio.sleep(0)
+        await self.in_flight.wait_idle()
+
+    def _workflow_data(self) -> dict:
+        return {"dispatcher": self.dispatcher, **self.dispatcher.workflow_data, "bot": self.bot}
+
+    async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
+        if self._webhook is None:
+            return web.json_response({"status": "starting"}, status=503)
+        return await self._webhook.handle(request)
+
+    async def _health(self, _: web.Request) -> web.Response:
+        if self._webhook is None and self._task is None:
+            return web.json_response({"status": "starting"}, status=503)
+        leader = bool(self.leadership and self.leadership.is_leader)
+        return web.json_response({"status": "ok", "pid": os.getpid(), "leader": leader})
 
     async def wait(self) -> None:
         if self._task is not None:
@@ -92,9 +144,10 @@ class BotApp:
 
     async def stop(self) -> None:
         """Safe after a failed or partial start, or after Ctrl-C cancelled polling: stops what runs."""
-        if self.jobs is not None:
-            self.jobs.stop()
-            self.jobs = None
+        if self.leadership is not None:
+            await self.leadership.stop()
+            self.leadership = None
+        await self._step_down()
         if self._task is not None:
             if not self._task.done():
                 await self.dispatcher.stop_polling()
@@ -104,7 +157,10 @@ class BotApp:
             await self._runner.cleanup()
             self._runner = None
         # Updates already taken from Telegram finish before their storage and database go.
-        await self.in_flight.wait_idle()
+        await self.drain()
+        if self._webhook is not None:
+            self._webhook = None
+            await self.dispatcher.emit_shutdown(**self._workflow_data())
         await self._close_resources()
 
     async def _close_resources(self) -> None:
@@ -124,7 +180,3 @@ class BotApp:
         if self.database is not None:
             await self.database.dispose()
             self.database = None
-
-
-async def _health(_: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     points_history_page_size: int = Field(default=10, ge=1, le=30)
     points_tiers: list[TierSetting] = Field(default_factory=lambda: list(DEFAULT_TIERS))
     background_jobs: bool = True
+    # Several processes elect one leader (bot/leader.py) for the jobs, setWebhook and setMyCommands.
+    leader_key: str = "member-bot:leader"
+    leader_ttl_seconds: float = Field(default=30.0, gt=0)
     checkin_points: int = Field(default=5, ge=0)
     checkin_streak_days: int = Field(default=7, ge=0)
     checkin_streak_bonus: int = Field(default=20, ge=0)

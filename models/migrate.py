@@ -4,7 +4,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alembic import command
@@ -12,6 +12,7 @@ from alembic import command
 CHECKOUT = Path(__file__).resolve().parent.parent
 # pyproject.toml installs alembic/ under this name: an installed "alembic" would shadow the library.
 INSTALLED_SCRIPTS = "member_bot_migrations"
+MIGRATION_LOCK = 0x6D62_6D67  # "mbmg": the advisory lock key that serialises migrations on PostgreSQL
 
 
 def script_location() -> Path:
@@ -42,4 +43,7 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
         command.upgrade(config, "head")
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several workers start at once: one migrates, the others wait, then find the head.
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(_upgrade)

@@ -224,6 +224,8 @@ async def bot_env(request: pytest.FixtureRequest, bot_url: str) -> AsyncIterator
         "webhook_url": None,
         # Simulated users type faster than people; tests of flood control set their own limits.
         "flood_burst": 10_000,
+        # Bots of concurrent test runs on one Redis must not compete for one leader lease.
+        "leader_key": unique("leader"),
     }
     values.update(overrides)
     env = BotEnv(emulator, Settings(_env_file=None, **values))
