@@ -26,8 +26,11 @@ async def start(
     message: Message, command: CommandObject, state: FSMContext, member: MemberView | None, t: Translator,
     uow: UnitOfWork, settings: Settings, policy: ShopPolicy, bot: Bot, raw_state: str | None,
 ) -> None:
-    if raw_state is not None:
-        await state.clear()  # /start leaves any dialog
+    if raw_state is not None:  # /start leaves any dialog, and says so
+        kept = await state.get_data()
+        await state.clear()
+        await state.set_data({"ref": kept["ref"]} if kept.get("ref") else {})
+        await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
     payload = command.args or ""
     if link := LINK_PAYLOAD.match(payload):
         member = await _link_account(message, link.group(1), t, uow, settings, policy, bot) or member

@@ -20,12 +20,15 @@ EDITABLE_FIELDS = ("username", "email", "phone", "address", "birthday", "marketi
 
 @dataclass(slots=True)
 class Registration:
-    """A finished registration form; the password is already a bcrypt hash."""
+    """A finished registration form; the password is already a bcrypt hash.
 
-    username: str
-    password_hash: str
-    email: str
-    phone: str
+    Quick join fills only the phone (and the consents); full registration fills everything.
+    """
+
+    username: str | None = None
+    password_hash: str | None = None
+    email: str | None = None
+    phone: str | None = None
     address: str | None = None
     birthday: date | None = None
     marketing_opt_in: bool = False
@@ -76,8 +79,8 @@ async def register(uow: UnitOfWork, form: Registration, telegram_id: int, policy
         referrer_id = parse_member_no(form.referrer_code) if form.referrer_code else None
         try:
             member_id = await uow.members.add(
-                username=form.username, username_key=form.username.casefold(), password_hash=form.password_hash,
-                email=form.email, email_key=form.email.casefold(), phone=form.phone, address=form.address,
+                username=form.username, username_key=_key(form.username), password_hash=form.password_hash,
+                email=form.email, email_key=_key(form.email), phone=form.phone, address=form.address,
                 birthday=form.birthday, marketing_opt_in=form.marketing_opt_in, privacy_accepted_at=now,
                 referrer_id=await uow.members.active_id(referrer_id) if referrer_id else None,
                 telegram_id=telegram_id,
@@ -91,6 +94,10 @@ async def register(uow: UnitOfWork, form: Registration, telegram_id: int, policy
         member = await uow.members.view(member_id)
         await uow.commit()
     return member
+
+
+def _key(value: str | None) -> str | None:
+    return value.casefold() if value else None
 
 
 def _conflict(duplicate: Duplicate) -> Exception:

@@ -115,31 +115,6 @@ async def test_link_token_deep_link_binds_once(bot_env: BotEnv, user: SimUser) -
     assert await bound_member(bot_env, stranger) is None
 
 
-async def test_referral_deep_link_is_remembered_through_registration(bot_env: BotEnv, member: SimUser, user: SimUser) -> None:
-    from tests.test_e2e_registration import PASSWORD as REG_PASSWORD
-    from tests.test_e2e_registration import fill_until
-
-    referrer_no = f"M{member.member_id:06d}"
-    await user.send(f"/start ref_{referrer_no}")
-    await user.expect_message()
-    user._cursor = len(user.messages)  # noqa: SLF001
-    name = unique("invitee")
-    welcome = user.messages[-1]
-    await user.press(welcome, t("btn-register"))
-    for answer in (name, REG_PASSWORD, f"{name}@example.com"):
-        await user.send(answer)
-        await user.expect_message()
-    await user.press_reply(t("btn-share-phone"))
-    await user.expect_message()
-    question = await user.expect_message()
-    for button in ("btn-skip", "btn-skip", "btn-accept", "btn-no", "btn-confirm"):
-        await user.press(question, t(button))
-    async with bot_env.sessionmaker() as session:
-        invitee = await session.scalar(select(Member).where(Member.username_key == name.casefold()))
-    assert invitee.referrer_id == member.member_id
-    assert fill_until  # shared helper imported from the registration journey
-
-
 async def test_guest_gets_a_clear_answer_for_member_commands(user: SimUser) -> None:
     for command in ("/profile", "/card", "/logout", "/password"):
         await user.send(command)

@@ -29,7 +29,7 @@ class MemberView:
     """What the bot shows and decides on; a snapshot, detached from any session."""
 
     id: int
-    username: str
+    username: str | None
     email: str | None
     phone: str | None
     address: str | None

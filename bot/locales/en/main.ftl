@@ -2,14 +2,14 @@
 btn-back = ⬅️ Back
 btn-cancel = ✖️ Cancel
 btn-skip = Skip ➡️
-btn-accept = ✅ I agree
-btn-decline = I don't agree
+btn-accept = ✅ Agree and continue
+btn-decline = Not now
 btn-yes = Yes, please
 btn-no = No, thanks
 btn-confirm = ✅ Confirm
 btn-edit = ✏️ Edit a field
 btn-home = 🏠 Main menu
-btn-register = 📝 Register
+btn-register = 📝 Join
 btn-login = 🔑 Log in
 btn-language = 🌐 Language
 btn-help = ❓ Help
@@ -57,14 +57,14 @@ unknown-command = Unknown command. Send /help to see what I can do.
 not-understood = Sorry, I didn't understand that.
 
 ## Registration
-reg-ask-username = Step 1: choose a <b>username</b> (3-20 characters: letters, digits and underscores).
-reg-ask-password = Step 2: choose a <b>password</b> (8-64 characters, not only digits, not your username). Your message is deleted right away.
-reg-ask-email = Step 3: your <b>e-mail address</b>.
-reg-ask-phone = Step 4: tap "Share my number" below, or type your <b>phone number</b>.
-reg-ask-address = Step 5 (optional): your <b>delivery address</b> (5-200 characters).
-reg-ask-birthday = Step 6 (optional): your <b>birthday</b> as YYYY-MM-DD, e.g. 1990-05-20. There is a treat in your birthday month.
-reg-ask-privacy = Step 7: please read and accept the <a href="{$url}">privacy policy</a>. Registration needs it.
-reg-ask-marketing = Step 8: would you like to receive offers and promotions? You can change this any time in /profile.
+reg-ask-username = Choose a <b>username</b> (3-20 characters: Latin letters, digits and underscores).
+reg-ask-password = Choose a <b>password</b> (8-64 characters, not only digits, not your username). Your message is deleted right away.
+reg-ask-email = Your <b>e-mail address</b>.
+reg-ask-phone = Tap "Share my number" below, or type your <b>phone number</b>.
+reg-ask-address = Your <b>delivery address</b> (5-200 characters; you may skip this).
+reg-ask-birthday = Your <b>birthday</b> as YYYY-MM-DD, e.g. 1990-05-20 (you may skip this). There is a treat in your birthday month.
+reg-ask-privacy = Before you join, please read the <a href="{$url}">privacy policy</a>. Agree to continue; if you don't, nothing is saved.
+reg-ask-marketing = Would you like to receive offers and promotions? (Optional; change it any time in /profile.)
 reg-choose-field = Which field do you want to change?
 reg-summary =
     <b>Please check your details</b>
@@ -77,9 +77,10 @@ reg-summary =
     Offers: {$marketing}
 reg-keyboard-closed = OK.
 reg-phone-saved = ✅ Phone number {$phone} saved.
-reg-cancelled = Registration cancelled; nothing was saved.
-reg-privacy-required = Registration needs your consent to the privacy policy, so it has stopped. You can start again any time.
+reg-cancelled = Joining cancelled; nothing was saved.
+reg-privacy-required = OK, you have not joined and nothing was saved. Tap "Join" whenever you like.
 reg-done = 🎉 Welcome aboard! Your member number is <code>{$member_no}</code> and {$points} welcome points are yours.
+reg-progress = Step {$n} of {$total}
 reg-send-text = Please send text.
 field-username = Username
 field-password = Password

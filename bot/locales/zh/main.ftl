@@ -2,14 +2,14 @@
 btn-back = ⬅️ 返回
 btn-cancel = ✖️ 取消
 btn-skip = 跳过 ➡️
-btn-accept = ✅ 同意
-btn-decline = 不同意
+btn-accept = ✅ 同意并继续
+btn-decline = 暂不加入
 btn-yes = 是，我愿意
 btn-no = 不用了
 btn-confirm = ✅ 确认注册
 btn-edit = ✏️ 修改某项
 btn-home = 🏠 主菜单
-btn-register = 📝 注册
+btn-register = 📝 加入会员
 btn-login = 🔑 登录
 btn-language = 🌐 语言
 btn-help = ❓ 帮助
@@ -57,14 +57,14 @@ unknown-command = 没有这个命令。发送 /help 查看可用命令。
 not-understood = 抱歉，我没看懂。
 
 ## 注册
-reg-ask-username = 第 1 步：请设置<b>用户名</b>（3-20 位，只能包含字母、数字和下划线）。
-reg-ask-password = 第 2 步：请设置<b>密码</b>（8-64 位，不能全是数字，不能与用户名相同）。为了安全，你发送的密码消息会被立即删除。
-reg-ask-email = 第 3 步：请输入你的<b>电子邮箱</b>。
-reg-ask-phone = 第 4 步：请点击下方“分享我的手机号”，或直接输入<b>手机号</b>。
-reg-ask-address = 第 5 步（可跳过）：请输入<b>收货地址</b>（5-200 字）。
-reg-ask-birthday = 第 6 步（可跳过）：请输入<b>生日</b>，格式 YYYY-MM-DD，例如 1990-05-20。生日当月有惊喜。
-reg-ask-privacy = 第 7 步：请阅读并同意<a href="{$url}">隐私政策</a>。不同意将无法注册。
-reg-ask-marketing = 第 8 步：是否愿意接收优惠活动消息？可随时通过 /profile 更改。
+reg-ask-username = 请设置<b>用户名</b>（3-20 位，只能用英文字母、数字和下划线）。
+reg-ask-password = 请设置<b>密码</b>（8-64 位，不能全是数字，不能与用户名相同）。为了安全，您发送的密码消息会被立即删除。
+reg-ask-email = 请输入您的<b>电子邮箱</b>。
+reg-ask-phone = 请点击下方“分享我的手机号”，或直接输入您的<b>手机号</b>。
+reg-ask-address = 请输入<b>收货地址</b>（5-200 字，可跳过）。
+reg-ask-birthday = 请输入<b>生日</b>（可跳过），格式 YYYY-MM-DD，例如 1990-05-20。生日当月有惊喜。
+reg-ask-privacy = 加入会员前，请阅读<a href="{$url}">隐私政策</a>。同意后即可继续；不同意则不会保存任何信息。
+reg-ask-marketing = 是否愿意接收优惠活动消息？（可选，随时可在 /profile 中更改）
 reg-choose-field = 要修改哪一项？
 reg-summary =
     <b>请确认注册信息</b>
@@ -77,9 +77,10 @@ reg-summary =
     接收优惠消息：{$marketing}
 reg-keyboard-closed = 好的。
 reg-phone-saved = ✅ 已记录手机号 {$phone}
-reg-cancelled = 已取消注册，没有保存任何信息。
-reg-privacy-required = 注册需要同意隐私政策，已停止注册。你可以随时重新开始。
-reg-done = 🎉 注册成功！你的会员号是 <code>{$member_no}</code>，已赠送 {$points} 积分。
+reg-cancelled = 已取消加入，没有保存任何信息。
+reg-privacy-required = 好的，未加入会员，也没有保存任何信息。您随时可以再点击“加入会员”。
+reg-done = 🎉 欢迎加入！您的会员号是 <code>{$member_no}</code>，已赠送 {$points} 积分。
+reg-progress = 第 {$n}/{$total} 步
 reg-send-text = 请发送文字。
 field-username = 用户名
 field-password = 密码

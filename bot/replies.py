@@ -1,0 +1,79 @@
+"""Answering a button press with a screen: edit the pressed message, unless that would be wrong.
+
+Telegram refuses an edit that changes nothing ("message is not modified"), so a double tap must
+not send one; and a button on an old message, far up the chat, is answered with a new message at
+the bottom, where the member is looking. Every callback that shows a screen goes through `show`.
+"""
+
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from html.parser import HTMLParser
+
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+# A message older than this is out of sight: the answer comes as a new message.
+OLD_MESSAGE = timedelta(minutes=10)
+
+
+class _PlainText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The text a chat shows for a message sent with parse_mode HTML."""
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    return unescape("".join(parser.parts)).strip()
+
+
+def _buttons(markup: InlineKeyboardMarkup | None) -> list[list[tuple]]:
+    if markup is None:
+        return []
+    return [
+        [(button.text, button.callback_data, button.url) for button in row]
+        for row in markup.inline_keyboard
+    ]
+
+
+def shows(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """True when `message` already shows this text (parse_mode HTML) and these buttons."""
+    current = (message.text or message.caption or "").strip()
+    return current == plain_text(text) and _buttons(message.reply_markup) == _buttons(markup)
+
+
+def is_old(message: Message, now: datetime | None = None) -> bool:
+    now = now or datetime.now(UTC)
+    sent = message.date if message.date.tzinfo else message.date.replace(tzinfo=UTC)
+    return now - sent > OLD_MESSAGE
+
+
+async def show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Put a screen where the member sees it; returns the message that shows it.
+
+    An inaccessible message (too old for Telegram) or an old one gets a new message; a message that
+    already shows exactly this is left alone.
+    """
+    message = callback.message
+    if not isinstance(message, Message):
+        return await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+    if is_old(message):
+        return await message.answer(text, reply_markup=markup)
+    if shows(message, text, markup):
+        return message
+    if message.text is None:  # a photo or a file: its caption cannot become a text screen
+        return await message.answer(text, reply_markup=markup)
+    result = await message.edit_text(text, reply_markup=markup)
+    return result if isinstance(result, Message) else message
+
+
+async def close(callback: CallbackQuery) -> None:
+    """Take the buttons off a finished prompt, so no stale Cancel stays behind."""
+    message = callback.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        await message.edit_reply_markup(reply_markup=None)
