@@ -19,7 +19,6 @@ from bot.errors import on_error
 from bot.flood import FloodControl, LocalFloodControl, RedisFloodControl
 from bot.flood_guard import FloodGuard
 from bot.middlewares import ContextMiddleware, InFlight
-from bot.request_guards import IgnoreNotModified
 from bot.storage import SqlStorage
 from bot.update_log import UpdateLog
 from models.database import Database
@@ -118,5 +117,4 @@ def create_bot(settings: Settings) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
-    bot.session.middleware(IgnoreNotModified())
     return bot

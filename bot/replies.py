@@ -5,6 +5,7 @@ not send one; and a button on an old message, far up the chat, is answered with 
 the bottom, where the member is looking. Every callback that shows a screen goes through `show`.
 """
 
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
@@ -13,6 +14,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 # A message older than this is out of sight: the answer comes as a new message.
 OLD_MESSAGE = timedelta(minutes=10)
+# What this process last put on each message: a double tap's second query still carries the message
+# as it was before the first edit, so the query alone cannot tell that the screen is already there.
+# (Several bot processes each know their own edits; a miss costs one refused edit, nothing more.)
+_SHOWN: OrderedDict[tuple[int, int], tuple[str, list]] = OrderedDict()
+_SHOWN_MAX = 10_000
 
 
 class _PlainText(HTMLParser):
@@ -43,8 +49,20 @@ def _buttons(markup: InlineKeyboardMarkup | None) -> list[list[tuple]]:
 
 def shows(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
     """True when `message` already shows this text (parse_mode HTML) and these buttons."""
+    wanted = (plain_text(text), _buttons(markup))
+    if _SHOWN.get((message.chat.id, message.message_id)) == wanted:
+        return True
     current = (message.text or message.caption or "").strip()
-    return current == plain_text(text) and _buttons(message.reply_markup) == _buttons(markup)
+    return (current, _buttons(message.reply_markup)) == wanted
+
+
+def _remember(message: Message, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
+    key = (message.chat.id, message.message_id)
+    _SHOWN.pop(key, None)
+    if text is not None:
+        _SHOWN[key] = (plain_text(text), _buttons(markup))
+        if len(_SHOWN) > _SHOWN_MAX:
+            _SHOWN.popitem(last=False)
 
 
 def is_old(message: Message, now: datetime | None = None) -> bool:
@@ -69,6 +87,7 @@ async def show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup 
     if message.text is None:  # a photo or a file: its caption cannot become a text screen
         return await message.answer(text, reply_markup=markup)
     result = await message.edit_text(text, reply_markup=markup)
+    _remember(message, text, markup)
     return result if isinstance(result, Message) else message
 
 
@@ -76,4 +95,5 @@ async def close(callback: CallbackQuery) -> None:
     """Take the buttons off a finished prompt, so no stale Cancel stays behind."""
     message = callback.message
     if isinstance(message, Message) and message.reply_markup is not None:
+        _remember(message, None, None)
         await message.edit_reply_markup(reply_markup=None)

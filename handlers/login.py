@@ -10,7 +10,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards, notify, screens
+from bot import keyboards, notify, replies, screens
 from bot.callbacks import FlowAction, FlowCb, MenuAction, MenuCb
 from bot.config import Settings
 from bot.filters import IsGuest, IsMember
@@ -48,7 +48,7 @@ async def begin(callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: 
         await callback.message.answer(error_text(t, error, policy.tz))
         return
     await state.set_state(LoginForm.identifier)
-    await callback.message.edit_text(t("login-ask-identifier"), reply_markup=keyboards.cancel_only(t))
+    await replies.show(callback, t("login-ask-identifier"), keyboards.cancel_only(t))
 
 
 async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
@@ -58,7 +58,7 @@ async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answe
 async def cancel(callback: CallbackQuery, state: FSMContext, t: Translator, member: MemberView | None) -> None:
     await state.clear()
     text, markup = screens.home(t, member, callback.from_user.first_name)
-    await callback.message.edit_text(f"{t('cancelled')}\n\n{text}", reply_markup=markup)
+    await replies.show(callback, f"{t('cancelled')}\n\n{text}", markup)
 
 
 async def command_in_dialog(message: Message, t: Translator) -> None:

@@ -5,7 +5,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import MenuAction, MenuCb, PointsAction, PointsCb
 from bot.config import Settings
 from bot.filters import IsMember
@@ -89,7 +89,7 @@ async def points_button(
     policy: ShopPolicy,
 ) -> None:
     text, markup = await points_view(uow, member, t, lang, settings, policy, 0)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def history_page(
@@ -97,7 +97,7 @@ async def history_page(
     t: Translator, lang: str, settings: Settings, policy: ShopPolicy,
 ) -> None:
     text, markup = await points_view(uow, member, t, lang, settings, policy, callback_data.page)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def _check_in(uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy) -> tuple[bool, str]:
@@ -135,7 +135,7 @@ async def checkin_points_button(
     done, text = await _check_in(uow, member, t, policy)
     if done:
         view, markup = await points_view(uow, member, t, lang, settings, policy, callback_data.page)
-        await callback.message.edit_text(view, reply_markup=markup)
+        await replies.show(callback, view, markup)
     callback_answer.text = text
 
 

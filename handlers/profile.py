@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import MenuAction, MenuCb, ProfileAction, ProfileCb
 from bot.config import Settings
 from bot.filters import IsMember, TextIs
@@ -62,7 +62,7 @@ async def profile_command(
 
 async def profile_button(callback: CallbackQuery, member: MemberView, t: Translator, lang: str, policy: ShopPolicy) -> None:
     text, markup = profile_view(t, member, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def toggle_marketing(
@@ -71,7 +71,7 @@ async def toggle_marketing(
 ) -> None:
     member = await members.update_profile(uow, member.id, "marketing", not member.marketing_opt_in)
     text, markup = profile_view(t, member, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
     callback_answer.text = t("profile-saved")
 
 
@@ -87,9 +87,7 @@ async def edit_field(
     if callback_data.field == "phone":
         await callback.message.answer(prompt, reply_markup=keyboards.share_phone(t, back=False))
     else:
-        await callback.message.edit_text(
-            prompt, reply_markup=keyboards.inline([[(t("btn-cancel"), ProfileCb(action=ProfileAction.cancel))]])
-        )
+        await replies.show(callback, prompt, keyboards.inline([[(t("btn-cancel"), ProfileCb(action=ProfileAction.cancel))]]))
 
 
 async def cancel_edit_button(
@@ -97,7 +95,7 @@ async def cancel_edit_button(
 ) -> None:
     await state.clear()
     text, markup = profile_view(t, member, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def cancel_edit_text(

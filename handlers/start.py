@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot import keyboards, notify, screens
+from bot import keyboards, notify, replies, screens
 from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.i18n import Translator
@@ -60,7 +60,7 @@ async def help_command(message: Message, t: Translator) -> None:
 
 
 async def help_button(callback: CallbackQuery, t: Translator) -> None:
-    await callback.message.edit_text(t("help"), reply_markup=keyboards.home_button(t))
+    await replies.show(callback, t("help"), keyboards.home_button(t))
 
 
 async def cancel(message: Message, state: FSMContext, t: Translator, member: MemberView | None) -> None:
@@ -75,7 +75,7 @@ async def cancel(message: Message, state: FSMContext, t: Translator, member: Mem
 
 async def home_button(callback: CallbackQuery, t: Translator, member: MemberView | None) -> None:
     text, markup = screens.home(t, member, callback.from_user.first_name)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 def create_router() -> Router:
