@@ -32,6 +32,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         tz=settings.tz,
         currency=settings.currency,
         welcome_points=settings.welcome_points,
+        profile_reward_points=settings.profile_reward_points,
         bcrypt_rounds=settings.bcrypt_rounds,
         lockout=LockoutPolicy(settings.login_max_failures, timedelta(minutes=settings.login_lock_minutes)),
         link_token_ttl=timedelta(hours=settings.link_token_ttl_hours),

@@ -32,7 +32,7 @@ def profile_view(t: Translator, member: MemberView, lang: str, policy: ShopPolic
     text = t(
         "profile",
         member_no=member.member_no,
-        username=quote(member.username),
+        username=quote(member.username or t("value-none")),
         tier=quote(policy.tiers.get(member.tier).name(lang)),
         email=validation.mask_email(member.email),
         phone=validation.mask_phone(member.phone),
@@ -45,6 +45,11 @@ def profile_view(t: Translator, member: MemberView, lang: str, policy: ShopPolic
         [(t(f"field-{f}"), ProfileCb(action=ProfileAction.edit, field=f)) for f in TYPED_FIELDS[i : i + 2]]
         for i in range(0, len(TYPED_FIELDS), 2)
     ]
+    if member.username is None:
+        rows.append([(t("btn-website-login"), ProfileCb(action=ProfileAction.website))])
+    if members.missing_profile_fields(member):
+        rows.append([(t("btn-complete-profile", points=policy.profile_reward_points),
+                      ProfileCb(action=ProfileAction.complete))])
     marketing_key = "btn-marketing-off" if member.marketing_opt_in else "btn-marketing-on"
     rows.append([(t(marketing_key), ProfileCb(action=ProfileAction.marketing)),
                  (t("btn-language"), MenuCb(action=MenuAction.language))])

@@ -154,6 +154,15 @@ class MemberRepository:
         ).first()
         return Credentials(*row) if row else None
 
+    async def set_first_credentials(self, member_id: int, username: str, password_hash: str) -> bool:
+        """Give an active member without a password a username and password; False if they have one."""
+        result = await self._guarded(
+            update(Member)
+            .where(Member.id == member_id, Member.status == "active", Member.password_hash.is_(None))
+            .values(username=username, username_key=username.casefold(), password_hash=password_hash)
+        )
+        return result.rowcount == 1
+
     async def credentials_of(self, member_id: int) -> Credentials | None:
         row = (
             await self.session.execute(
