@@ -3,6 +3,9 @@
 Quick join, the default, is in test_e2e_join.py; both share the validation and `members.register`.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -122,6 +125,9 @@ BAD_INPUTS = [
     ("address", "长" * 201, "error-address-too-long"),
     ("birthday", "20/05/1990", "error-birthday-format"),
     ("birthday", "2999-01-01", "error-birthday-range"),
+    ("birthday", "1990-02-30", "error-birthday-no-such-date"),
+    ("birthday", datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat(), "error-birthday-range"),
+    ("address", "\u200b\u200c\u200d\u2060\ufeff" * 2, "error-address-too-short"),
 ]
 
 

@@ -161,6 +161,7 @@ error-address-too-short = That address is too short: at least 5 characters.
 error-address-too-long = That address is too long: at most 200 characters.
 error-birthday-format = Please write your birthday as YYYY-MM-DD, e.g. 1990-05-20.
 error-birthday-range = A birthday must be after 1900 and before today.
+error-birthday-no-such-date = There is no such date; please check the month and day (e.g. 1990-02-28).
 error-field-unknown = That field cannot be changed.
 error-send-text = Please send text.
 error-link-invalid = This link is invalid, expired or already used.

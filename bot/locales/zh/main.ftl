@@ -161,6 +161,7 @@ error-address-too-short = 地址太短：至少 5 个字。
 error-address-too-long = 地址太长：最多 200 个字。
 error-birthday-format = 生日格式应为 YYYY-MM-DD，例如 1990-05-20。
 error-birthday-range = 生日必须是 1900 年以后、今天以前的日期。
+error-birthday-no-such-date = 没有这一天，请检查月份和日期（例如 1990-02-28）。
 error-field-unknown = 无法修改这一项。
 error-send-text = 请发送文字。
 error-link-invalid = 绑定链接无效、已过期或已被使用。
