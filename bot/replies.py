@@ -6,10 +6,13 @@ the bottom, where the member is looking. Every callback that shows a screen goes
 """
 
 from collections import OrderedDict
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
 
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 # A message older than this is out of sight: the answer comes as a new message.
@@ -97,3 +100,32 @@ async def close(callback: CallbackQuery) -> None:
     if isinstance(message, Message) and message.reply_markup is not None:
         _remember(message, None, None)
         await message.edit_reply_markup(reply_markup=None)
+
+
+# --- prompts of a typed dialog: only the newest one keeps its buttons --------------------------------
+
+async def prompt(message: Message, state: FSMContext, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+    """Ask the next question of a dialog; the previous question loses its (now stale) buttons."""
+    await close_prompt(message, state)
+    sent = await message.answer(text, reply_markup=markup)
+    await state.update_data(prompt=sent.message_id if markup is not None else None)
+    return sent
+
+
+async def remember_prompt(state: FSMContext, shown: Message | None) -> None:
+    """A question shown by `show` (an edited message) is the dialog's prompt too."""
+    await state.update_data(prompt=shown.message_id if shown is not None else None)
+
+
+async def close_prompt(message: Message, state: FSMContext) -> None:
+    """The dialog's open question loses its buttons (a finished prompt keeps no Cancel).
+
+    Typed dialogs keep it as `prompt`; the join dialog as `q_mid` (when its question is inline).
+    """
+    data = await state.get_data()
+    prompt_id = data.get("prompt") or (data.get("q_mid") if data.get("q_inline") else None)
+    if prompt_id:
+        _SHOWN.pop((message.chat.id, prompt_id), None)
+        with suppress(TelegramBadRequest):
+            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt_id, reply_markup=None)
+        await state.update_data(prompt=None, q_mid=None)

@@ -37,18 +37,11 @@ def _cancel_only(t: Translator) -> InlineKeyboardMarkup:
     return keyboards.inline([[(t("btn-cancel"), ProfileCb(action=ProfileAction.cancel))]])
 
 
-async def _close_prompt(message: Message, state: FSMContext) -> None:
-    """The answered prompt loses its Cancel button: no stale buttons on finished prompts."""
-    prompt = (await state.get_data()).get("prompt")
-    if prompt:
-        with suppress(TelegramBadRequest):
-            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt, reply_markup=None)
+_close_prompt = replies.close_prompt
 
 
 async def _prompt(message: Message, state: FSMContext, text: str, markup: InlineKeyboardMarkup) -> None:
-    await _close_prompt(message, state)
-    sent = await message.answer(text, reply_markup=markup)
-    await state.update_data(prompt=sent.message_id)
+    await replies.prompt(message, state, text, markup)
 
 
 # --- a password for the shop website -------------------------------------------------------------

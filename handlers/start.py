@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.render import error_text, quote
 from services import accounts
-from services.errors import DomainError
+from services.errors import DomainError, NotAllowed
 from services.members import MemberView
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
@@ -27,6 +27,7 @@ async def start(
     uow: UnitOfWork, settings: Settings, policy: ShopPolicy, bot: Bot, raw_state: str | None,
 ) -> None:
     if raw_state is not None:  # /start leaves any dialog, and says so
+        await replies.close_prompt(message, state)
         kept = await state.get_data()
         await state.clear()
         await state.set_data({"ref": kept["ref"]} if kept.get("ref") else {})
@@ -34,8 +35,11 @@ async def start(
     payload = command.args or ""
     if link := LINK_PAYLOAD.match(payload):
         member = await _link_account(message, link.group(1), t, uow, settings, policy, bot) or member
-    elif (ref := REF_PAYLOAD.match(payload)) and member is None:
-        await state.update_data(ref=ref.group(1))
+    elif ref := REF_PAYLOAD.match(payload):
+        if member is None:
+            await state.update_data(ref=ref.group(1))
+    elif payload:  # a malformed or unknown deep link gets the same answer as a used-up one
+        await message.answer(error_text(t, NotAllowed("link-invalid"), policy.tz))
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
     await message.answer(text, reply_markup=markup)
 
@@ -67,6 +71,7 @@ async def cancel(message: Message, state: FSMContext, t: Translator, member: Mem
     if await state.get_state() is None:
         await message.answer(t("cancel-nothing"))
         return
+    await replies.close_prompt(message, state)
     await state.clear()
     await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)

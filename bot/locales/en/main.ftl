@@ -94,7 +94,8 @@ field-marketing = Offers
 login-ask-identifier = Your <b>username or e-mail</b>, please.
 login-ask-password = Your <b>password</b> (the message is deleted right away).
 login-done = ✅ Logged in; account <b>{$name}</b> is now linked to this Telegram account.
-login-moved-away = ⚠️ Account <b>{$name}</b> was just logged in from another Telegram account, so this chat is no longer linked. If this wasn't you, change your password now.
+login-moved-away = ⚠️ Account <b>{$name}</b> was just logged in from another Telegram account, so this chat is no longer linked. If this wasn't you, tap "Log in again" below, then send /password to change your password.
+btn-login-again = 🔑 Log in again
 link-done = ✅ Account <b>{$name}</b> is now linked to this Telegram account.
 logout-done = Unlinked. You can log in again any time.
 password-ask-old = Your <b>current password</b>, please (the message is deleted right away).
@@ -167,5 +168,15 @@ error-send-text = Please send text.
 error-link-invalid = This link is invalid, expired or already used.
 error-account-unavailable = This account is not available; please contact support.
 error-login-failed = Wrong username or password.
-error-locked = 🔒 Too many failed attempts. Logging in is locked until {$until}.
+error-locked = 🔒 Too many failed attempts. Please try again in { $minutes ->
+        [one] 1 minute
+       *[other] {$minutes} minutes
+    }.
+error-slow-down = ⏳ This account had several failed logins recently. For its safety, please try again in { $minutes ->
+        [1] { $seconds ->
+            [one] 1 second
+           *[other] {$seconds} seconds
+        }
+       *[other] {$minutes} minutes
+    }.
 error-old-password-wrong = That is not your current password; please try again.

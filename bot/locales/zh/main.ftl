@@ -94,7 +94,8 @@ field-marketing = 优惠消息
 login-ask-identifier = 请输入你的<b>用户名或邮箱</b>。
 login-ask-password = 请输入<b>密码</b>（消息会被立即删除）。
 login-done = ✅ 已登录并绑定账号 <b>{$name}</b>。
-login-moved-away = ⚠️ 账号 <b>{$name}</b> 已在另一个 Telegram 账号上登录，本聊天已解除绑定。如非本人操作，请立即修改密码。
+login-moved-away = ⚠️ 账号 <b>{$name}</b> 刚刚在另一个 Telegram 账号上登录，本聊天已解除绑定。如果不是您本人操作，请点击下方“重新登录”，登录后发送 /password 修改密码。
+btn-login-again = 🔑 重新登录
 link-done = ✅ 账号 <b>{$name}</b> 已绑定到此 Telegram 账号。
 logout-done = 已解除绑定。之后可以随时重新登录。
 password-ask-old = 请输入<b>当前密码</b>（消息会被立即删除）。
@@ -167,5 +168,12 @@ error-send-text = 请发送文字。
 error-link-invalid = 绑定链接无效、已过期或已被使用。
 error-account-unavailable = 该账号不可用，请联系客服。
 error-login-failed = 用户名或密码错误。
-error-locked = 🔒 登录失败次数过多，已暂时锁定，请在 {$until} 之后再试。
+error-locked = 🔒 登录失败次数过多，请 {$minutes} 分钟后再试。
+error-slow-down = ⏳ 这个账号最近登录失败较多，为了安全，请 { $seconds ->
+        [one] 1 秒
+       *[other] { $minutes ->
+            [1] {$seconds} 秒
+           *[other] {$minutes} 分钟
+        }
+    }后再试。
 error-old-password-wrong = 当前密码不正确，请重新输入。
