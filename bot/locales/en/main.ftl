@@ -116,7 +116,7 @@ profile =
     Language: {$language}
     Offers: {$marketing}
 profile-saved = ✅ Saved.
-profile-ask-username = Your new username (3-20 characters: letters, digits and underscores).
+profile-ask-username = Your new username (3-20 characters: Latin letters a-z, digits and underscores).
 profile-ask-email = Your new e-mail address.
 profile-ask-phone = Share or type your new phone number.
 profile-ask-address = Your new address (5-200 characters).
@@ -147,7 +147,7 @@ error-not-allowed = That is not possible.
 error-not-found = Not found.
 error-username-too-short = That username is too short: at least 3 characters.
 error-username-too-long = That username is too long: at most 20 characters.
-error-username-bad-chars = A username may only contain letters, digits and underscores.
+error-username-bad-chars = A username may only contain Latin letters (a-z, A-Z), digits and underscores.
 error-username-taken = That username is taken; please choose another.
 error-password-too-short = That password is too short: at least 8 characters.
 error-password-too-long = That password is too long: at most 64 characters.

@@ -25,15 +25,15 @@ value-no = 否
 button-expired = 这个按钮已失效，请使用最新的消息。
 flood-slow-down = 您操作得太快了，请稍等几秒再试。
 use-buttons = 请点击上方的按钮进行选择。
-dialog-command-blocked = 你正在填写信息。请先完成，或发送 /cancel 退出。
+dialog-command-blocked = 您正在填写信息。请先完成，或发送 /cancel 退出。
 
 ## 开始与主菜单
 start-guest =
-    👋 你好 {$name}，欢迎来到会员中心！
+    👋 您好 {$name}，欢迎来到会员中心！
 
     注册成为会员即可领取积分，享受会员专属优惠。已有商城账号？点击“登录”绑定。
 start-member =
-    👋 你好 <b>{$name}</b>！
+    👋 您好 <b>{$name}</b>！
     会员号：<code>{$member_no}</code>
     可用积分：<b>{$points}</b>
 
@@ -91,7 +91,7 @@ field-birthday = 生日
 field-marketing = 优惠消息
 
 ## 登录与账号
-login-ask-identifier = 请输入你的<b>用户名或邮箱</b>。
+login-ask-identifier = 请输入您的<b>用户名或邮箱</b>。
 login-ask-password = 请输入<b>密码</b>（消息会被立即删除）。
 login-done = ✅ 已登录并绑定账号 <b>{$name}</b>。
 login-moved-away = ⚠️ 账号 <b>{$name}</b> 刚刚在另一个 Telegram 账号上登录，本聊天已解除绑定。如果不是您本人操作，请点击下方“重新登录”，登录后发送 /password 修改密码。
@@ -116,12 +116,12 @@ profile =
     语言：{$language}
     接收优惠消息：{$marketing}
 profile-saved = ✅ 已保存。
-profile-ask-username = 请输入新的用户名（3-20 位，字母、数字和下划线）。
+profile-ask-username = 请输入新的用户名（3-20 位，只能用英文字母、数字和下划线）。
 profile-ask-email = 请输入新的邮箱。
 profile-ask-phone = 请分享或输入新的手机号。
 profile-ask-address = 请输入新的地址（5-200 字）。
 profile-ask-birthday = 请输入生日，格式 YYYY-MM-DD。
-card-caption = 你的会员卡 · {$member_no}。结账时出示二维码即可。
+card-caption = 您的会员卡 · {$member_no}。结账时出示二维码即可。
 
 ## 语言
 language-pick = 请选择语言 / Choose your language:
@@ -141,13 +141,13 @@ cmd-cancel = 退出当前操作
 
 ## 错误
 error-generic = 抱歉，出了点问题，请稍后再试。
-error-already-member = 你已经是会员了。
+error-already-member = 您已经是会员了。
 error-not-member = 请先注册或登录。
 error-not-allowed = 无法执行该操作。
 error-not-found = 没有找到。
 error-username-too-short = 用户名太短：至少 3 个字符。
 error-username-too-long = 用户名太长：最多 20 个字符。
-error-username-bad-chars = 用户名只能包含字母、数字和下划线。
+error-username-bad-chars = 用户名只能包含英文字母（a-z、A-Z）、数字和下划线。
 error-username-taken = 这个用户名已被使用，请换一个。
 error-password-too-short = 密码太短：至少 8 个字符。
 error-password-too-long = 密码太长：最多 64 个字符。
@@ -157,7 +157,7 @@ error-email-invalid = 邮箱格式不正确，例如 name@example.com。
 error-email-taken = 这个邮箱已被其他会员使用。
 error-phone-invalid = 手机号无效，请检查后重新输入（国外号码请带国家代码，如 +44）。
 error-phone-taken = 这个手机号已被其他会员使用。
-error-phone-not-own = 只能分享你自己的手机号。
+error-phone-not-own = 只能分享您自己的手机号。
 error-address-too-short = 地址太短：至少 5 个字。
 error-address-too-long = 地址太长：最多 200 个字。
 error-birthday-format = 生日格式应为 YYYY-MM-DD，例如 1990-05-20。
