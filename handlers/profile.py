@@ -146,19 +146,30 @@ async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("reg-send-text"))
 
 
-async def card_command(message: Message, member: MemberView, t: Translator, settings: Settings) -> None:
-    await _send_card(message, member, t, settings)
+async def card_command(message: Message, member: MemberView, t: Translator, lang: str, settings: Settings, policy: ShopPolicy) -> None:
+    await _send_card(message, member, message.from_user.first_name, t, lang, settings, policy)
 
 
-async def card_button(callback: CallbackQuery, member: MemberView, t: Translator, settings: Settings) -> None:
-    await _send_card(callback.message, member, t, settings)
+async def card_button(
+    callback: CallbackQuery, member: MemberView, t: Translator, lang: str, settings: Settings, policy: ShopPolicy
+) -> None:
+    await _send_card(callback.message, member, callback.from_user.first_name, t, lang, settings, policy)
 
 
-async def _send_card(message: Message, member: MemberView, t: Translator, settings: Settings) -> None:
-    png = await cards.render_card(settings.shop_name, member.username, member.member_no, member.tier)
+async def _send_card(
+    message: Message, member: MemberView, first_name: str | None, t: Translator, lang: str, settings: Settings,
+    policy: ShopPolicy,
+) -> None:
+    text = cards.CardText(
+        shop=settings.shop_name, title=t("card-title"), name=member.username or first_name or "",
+        member_no=member.member_no, tier=policy.tiers.get(member.tier).name(lang),
+        points=t("card-points", points=member.points_available),
+    )
+    png = await cards.render_card(text, member.tier)
     await message.answer_photo(
         BufferedInputFile(png, filename=f"{member.member_no}.png"),
         caption=t("card-caption", member_no=member.member_no),
+        reply_markup=keyboards.home_button(t),
     )
 
 

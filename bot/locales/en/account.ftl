@@ -13,3 +13,5 @@ card-ask-address = Your <b>delivery address</b> (5-200 characters).
 card-ask-birthday = Your <b>birthday</b> as YYYY-MM-DD, e.g. 1990-05-20. There is a treat in your birthday month.
 card-rewarded = 🎉 Your profile is complete: {$points} points are yours!
 error-password-already-set = You already have a shop website password; send /password to change it.
+card-title = MEMBER CARD
+card-points = {$points} points available

@@ -13,3 +13,5 @@ card-ask-address = 请输入<b>收货地址</b>（5-200 字）。
 card-ask-birthday = 请输入<b>生日</b>，格式 YYYY-MM-DD，例如 1990-05-20。生日当月有惊喜。
 card-rewarded = 🎉 资料已完善，已赠送您 {$points} 积分！
 error-password-already-set = 您已经设置过商城网站密码，如需修改请发送 /password。
+card-title = 会员卡
+card-points = 可用积分 {$points}
