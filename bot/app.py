@@ -137,8 +137,10 @@ class BotApp:
         return web.json_response({"status": "ok", "pid": os.getpid(), "leader": leader})
 
     async def wait(self) -> None:
+        """Until polling ends. Ctrl-C cancels the waiter, not polling itself: `stop` ends that in order
+        (a cancelled polling task would leave its getUpdates request to fail noisily on the closed session)."""
         if self._task is not None:
-            await self._task
+            await asyncio.shield(self._task)
         else:
             await asyncio.Event().wait()
 

@@ -50,6 +50,9 @@ class ProfileAction(str, Enum):
     edit = "edit"
     cancel = "cancel"
     marketing = "marketing"
+    website = "website"  # set a username and password for the shop website
+    complete = "complete"  # the "complete your profile" card
+    skip = "skip"
 
 
 class ProfileCb(CallbackData, prefix="pf"):

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     privacy_policy_url: str = "https://example.com/privacy"
 
     welcome_points: int = Field(default=100, ge=0)
+    # quick: consent, then "Share my number" and the member exists; full: every field up front.
+    join_mode: Literal["quick", "full"] = "quick"
+    # Points credited once when the member completes e-mail, address and birthday in the profile.
+    profile_reward_points: int = Field(default=50, ge=0)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     link_token_ttl_hours: int = Field(default=72, ge=1)
     login_max_failures: int = Field(default=5, ge=1)

@@ -4,16 +4,21 @@ import asyncio
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
+from aiogram.types import InlineKeyboardMarkup
 
 log = logging.getLogger(__name__)
 
 
-async def deliver(bot: Bot, chat_id: int, text: str) -> bool:
+async def deliver(bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> bool:
     """Send once, waiting out one 429; a blocked bot or missing chat is final (logged, not raised)."""
     for attempt in range(2):
         try:
-            await bot.send_message(chat_id, text)
+            await bot.send_message(chat_id, text, reply_markup=reply_markup)
             return True
         except TelegramRetryAfter as error:
             if attempt:

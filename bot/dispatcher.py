@@ -21,7 +21,6 @@ from bot.flood import FloodControl, LocalFloodControl, RedisFloodControl
 from bot.flood_guard import FloodGuard
 from bot.in_flight import InFlight, TrackingDispatcher
 from bot.middlewares import ContextMiddleware
-from bot.request_guards import IgnoreNotModified
 from bot.storage import SqlStorage
 from bot.update_log import UpdateLog
 from models.database import Database
@@ -38,6 +37,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         tz=settings.tz,
         currency=settings.currency,
         welcome_points=settings.welcome_points,
+        profile_reward_points=settings.profile_reward_points,
         bcrypt_rounds=settings.bcrypt_rounds,
         lockout=LockoutPolicy(settings.login_max_failures, timedelta(minutes=settings.login_lock_minutes)),
         link_token_ttl=timedelta(hours=settings.link_token_ttl_hours),
@@ -123,5 +123,4 @@ def create_bot(settings: Settings) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
-    bot.session.middleware(IgnoreNotModified())
     return bot

@@ -31,10 +31,12 @@ def pick_language(stored: str | None, telegram_code: str | None, default: str) -
     """The member's choice wins; otherwise Telegram's language_code; otherwise the shop default."""
     if stored in LANGUAGES:
         return stored
-    code = (telegram_code or "").lower()
-    for language in LANGUAGES:
-        if code.startswith(language):
-            return language
+    # `stored` may also be what the client reported at first contact ("en-US"), as members.language_of returns.
+    for code in (stored, telegram_code):
+        code = (code or "").lower()
+        for language in LANGUAGES:
+            if code.startswith(language):
+                return language
     return default if default in LANGUAGES else FALLBACK
 
 

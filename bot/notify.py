@@ -2,6 +2,8 @@
 
 from aiogram import Bot
 
+from bot import keyboards
+from bot.callbacks import MenuAction, MenuCb
 from bot.delivery import deliver
 from bot.i18n import pick_language, translator
 from bot.render import quote
@@ -16,4 +18,6 @@ async def account_moved_away(
     if telegram_id is None:
         return
     language = pick_language(await members.language_of(uow, telegram_id), None, default_language)
-    await deliver(bot, telegram_id, translator(language)("login-moved-away", name=quote(username)))
+    t = translator(language)
+    again = keyboards.inline([[(t("btn-login-again"), MenuCb(action=MenuAction.login))]])
+    await deliver(bot, telegram_id, t("login-moved-away", name=quote(username)), again)

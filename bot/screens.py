@@ -9,7 +9,8 @@ from services.members import MemberView
 
 
 def home(t: Translator, member: MemberView | None, first_name: str | None) -> tuple[str, InlineKeyboardMarkup]:
+    """The greeting uses the member's username when they have one, else their Telegram first name."""
     if member is None:
         return t("start-guest", name=quote(first_name or "")), keyboards.guest_menu(t)
-    text = t("start-member", name=quote(member.username), member_no=member.member_no, points=member.points_available)
+    text = t("start-member", name=quote(member.username or first_name or ""), member_no=member.member_no, points=member.points_available)
     return text, keyboards.member_menu(t)

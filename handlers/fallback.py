@@ -5,16 +5,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import screens
+from bot.commands import MEMBER_COMMANDS
 from bot.i18n import Translator
 from services.members import MemberView
 
 
 async def unknown_command(message: Message, t: Translator, member: MemberView | None) -> None:
-    if member is None:
-        text, markup = screens.home(t, None, message.from_user.first_name if message.from_user else None)
-        await message.answer(f"{t('need-account')}\n\n{text}", reply_markup=markup)
-        return
-    await message.answer(t("unknown-command"))
+    """A member command from a guest asks them to join first; anything else is unknown, with the menu."""
+    command = message.text.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].lower()
+    notice = "need-account" if member is None and command in MEMBER_COMMANDS else "unknown-command"
+    text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
+    await message.answer(f"{t(notice)}\n\n{text}", reply_markup=markup)
 
 
 async def anything_else(message: Message, t: Translator, member: MemberView | None) -> None:

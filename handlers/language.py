@@ -4,7 +4,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import LangCb, MenuAction, MenuCb
 from bot.commands import set_chat_language
 from bot.i18n import LANGUAGES, Translator, translator
@@ -17,14 +17,14 @@ async def language_command(message: Message, t: Translator, lang: str) -> None:
 
 
 async def language_button(callback: CallbackQuery, t: Translator, lang: str) -> None:
-    await callback.message.edit_text(t("language-pick"), reply_markup=keyboards.languages(t, lang))
+    await replies.show(callback, t("language-pick"), keyboards.languages(t, lang))
 
 
 async def language_chosen(callback: CallbackQuery, callback_data: LangCb, uow: UnitOfWork, bot: Bot) -> None:
     await members.set_language(uow, callback.from_user.id, callback_data.code)
     await set_chat_language(bot, callback.from_user.id, callback_data.code)
     t = translator(callback_data.code)
-    await callback.message.edit_text(t("language-set"), reply_markup=keyboards.home_button(t))
+    await replies.show(callback, t("language-set"), keyboards.home_button(t))
 
 
 def create_router() -> Router:

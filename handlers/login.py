@@ -10,7 +10,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards, notify, screens
+from bot import keyboards, notify, replies, screens
 from bot.callbacks import FlowAction, FlowCb, MenuAction, MenuCb
 from bot.config import Settings
 from bot.filters import IsGuest, IsMember
@@ -45,10 +45,11 @@ async def begin(callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: 
     try:
         await accounts.ensure_not_locked(uow, callback.from_user.id)
     except LockedOut as error:
-        await callback.message.answer(error_text(t, error, policy.tz))
+        text, markup = screens.home(t, None, callback.from_user.first_name)
+        await callback.message.answer(f"{error_text(t, error, policy.tz)}\n\n{text}", reply_markup=markup)
         return
     await state.set_state(LoginForm.identifier)
-    await callback.message.edit_text(t("login-ask-identifier"), reply_markup=keyboards.cancel_only(t))
+    await replies.remember_prompt(state, await replies.show(callback, t("login-ask-identifier"), keyboards.cancel_only(t)))
 
 
 async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
@@ -58,7 +59,7 @@ async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answe
 async def cancel(callback: CallbackQuery, state: FSMContext, t: Translator, member: MemberView | None) -> None:
     await state.clear()
     text, markup = screens.home(t, member, callback.from_user.first_name)
-    await callback.message.edit_text(f"{t('cancelled')}\n\n{text}", reply_markup=markup)
+    await replies.show(callback, f"{t('cancelled')}\n\n{text}", markup)
 
 
 async def command_in_dialog(message: Message, t: Translator) -> None:
@@ -68,7 +69,7 @@ async def command_in_dialog(message: Message, t: Translator) -> None:
 async def got_identifier(message: Message, state: FSMContext, t: Translator) -> None:
     await state.update_data(identifier=message.text.strip()[:254])
     await state.set_state(LoginForm.password)
-    await message.answer(t("login-ask-password"), reply_markup=keyboards.cancel_only(t))
+    await replies.prompt(message, state, t("login-ask-password"), keyboards.cancel_only(t))
 
 
 async def got_password(
@@ -80,24 +81,19 @@ async def got_password(
     identifier = (await state.get_data()).get("identifier", "")
     try:
         binding = await accounts.login(uow, identifier, password, message.from_user.id, policy.lockout)
-    except LockedOut as error:
-        await state.clear()
-        await message.answer(error_text(t, error, policy.tz))
-        return
     except InvalidInput as error:
         await state.set_state(LoginForm.identifier)
         notice = error_text(t, error, policy.tz)
-        await message.answer(f"{notice}\n\n{t('login-ask-identifier')}", reply_markup=keyboards.cancel_only(t))
+        await replies.prompt(message, state, f"{notice}\n\n{t('login-ask-identifier')}", keyboards.cancel_only(t))
         return
-    except DomainError as error:
-        await state.clear()
-        await message.answer(error_text(t, error, policy.tz))
+    except DomainError as error:  # locked out, or the account cannot be used: home, with the reason
+        await _finish(message, state, t, None, error_text(t, error, policy.tz))
         return
+    name = binding.member.username or binding.member.member_no
+    await replies.close_prompt(message, state)
     await state.clear()
-    await message.answer(t("login-done", name=quote(binding.member.username)))
-    await notify.account_moved_away(
-        bot, uow, settings.default_language, binding.previous_telegram_id, binding.member.username
-    )
+    await message.answer(t("login-done", name=quote(name)))
+    await notify.account_moved_away(bot, uow, settings.default_language, binding.previous_telegram_id, name)
     text, markup = screens.home(t, binding.member, message.from_user.first_name)
     await message.answer(text, reply_markup=markup)
 
@@ -110,9 +106,17 @@ async def logout(message: Message, state: FSMContext, uow: UnitOfWork, t: Transl
     await message.answer(t("logout-done"), reply_markup=keyboards.guest_menu(t))
 
 
+async def _finish(message: Message, state: FSMContext, t: Translator, member: MemberView | None, notice: str) -> None:
+    """A dialog's result, then home: no dead end, and no Cancel left on the last question."""
+    await replies.close_prompt(message, state)
+    await state.clear()
+    text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
+    await message.answer(f"{notice}\n\n{text}", reply_markup=markup)
+
+
 async def password_begin(message: Message, state: FSMContext, t: Translator) -> None:
     await state.set_state(PasswordForm.old)
-    await message.answer(t("password-ask-old"), reply_markup=keyboards.cancel_only(t))
+    await replies.prompt(message, state, t("password-ask-old"), keyboards.cancel_only(t))
 
 
 async def password_old(
@@ -123,14 +127,13 @@ async def password_old(
     try:
         await accounts.verify_password(uow, member.id, old, message.from_user.id, policy.lockout)
     except LockedOut as error:
-        await state.clear()
-        await message.answer(error_text(t, error, policy.tz))
+        await _finish(message, state, t, member, error_text(t, error, policy.tz))
         return
     except DomainError as error:
-        await message.answer(error_text(t, error, policy.tz), reply_markup=keyboards.cancel_only(t))
+        await replies.prompt(message, state, error_text(t, error, policy.tz), keyboards.cancel_only(t))
         return
     await state.set_state(PasswordForm.new)
-    await message.answer(t("password-ask-new"), reply_markup=keyboards.cancel_only(t))
+    await replies.prompt(message, state, t("password-ask-new"), keyboards.cancel_only(t))
 
 
 async def password_new(
@@ -141,10 +144,9 @@ async def password_new(
     try:
         await accounts.set_password(uow, member.id, new, policy.bcrypt_rounds)
     except DomainError as error:
-        await message.answer(error_text(t, error, policy.tz), reply_markup=keyboards.cancel_only(t))
+        await replies.prompt(message, state, error_text(t, error, policy.tz), keyboards.cancel_only(t))
         return
-    await state.clear()
-    await message.answer(t("password-changed"))
+    await _finish(message, state, t, member, t("password-changed"))
 
 
 async def not_text(message: Message, t: Translator) -> None:

@@ -5,7 +5,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import MenuAction, MenuCb, PointsAction, PointsCb
 from bot.config import Settings
 from bot.filters import IsMember
@@ -22,15 +22,19 @@ from services.unit_of_work import UnitOfWork
 
 
 def _row(t: Translator, entry: LedgerLine, policy: ShopPolicy) -> str:
-    """Kinds that only move points between available and frozen show the moved amount."""
+    """A statement line: the kind's name, and a reason only when it says more than the kind.
+
+    Kinds that only move points between available and frozen show the moved amount.
+    """
     shown = entry.amount if entry.amount else entry.available_delta
     kind_key = f"points-kind-{entry.kind}"
+    has_reason = entry.reason and entry.reason.strip() and entry.reason != entry.kind
     return t(
-        "points-row",
+        "points-row-reason" if has_reason else "points-row",
         date=local_date(entry.created_at, policy.tz),
         kind=t(kind_key) if t.has(kind_key) else quote(entry.kind),
         amount=f"{shown:+,d}",
-        reason=quote(entry.reason) if entry.reason else "—",
+        reason=quote(entry.reason) if has_reason else "",
         balance=entry.available_after,
     )
 
@@ -61,18 +65,19 @@ async def points_view(
         listing = f"{t('points-history', page=history.page + 1, pages=history.pages)}\n{rows}"
     else:
         listing = t("points-history-empty")
-    return f"{overview}\n\n{listing}", _keyboard(t, history)
+    checked_in = await points.checked_in_today(uow, member.id, policy.tz)
+    return f"{overview}\n\n{listing}", _keyboard(t, history, checked_in)
 
 
-def _keyboard(t: Translator, history: HistoryPage) -> InlineKeyboardMarkup:
+def _keyboard(t: Translator, history: HistoryPage, checked_in: bool) -> InlineKeyboardMarkup:
     """No prev button on the first page and no next on the last, so a press always changes the page."""
     paging: list[Button] = []
     if history.has_prev:
         paging.append((t("points-btn-prev"), PointsCb(action=PointsAction.page, page=history.page - 1)))
     if history.has_next:
         paging.append((t("points-btn-next"), PointsCb(action=PointsAction.page, page=history.page + 1)))
-    actions: list[Button] = [(t("btn-checkin"), PointsCb(action=PointsAction.checkin, page=history.page)),
-                             (t("btn-home"), MenuCb(action=MenuAction.home))]
+    actions: list[Button] = [] if checked_in else [(t("btn-checkin"), PointsCb(action=PointsAction.checkin, page=history.page))]
+    actions.append((t("btn-home"), MenuCb(action=MenuAction.home)))
     return keyboards.inline([paging, actions])
 
 
@@ -89,7 +94,7 @@ async def points_button(
     policy: ShopPolicy,
 ) -> None:
     text, markup = await points_view(uow, member, t, lang, settings, policy, 0)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def history_page(
@@ -97,7 +102,7 @@ async def history_page(
     t: Translator, lang: str, settings: Settings, policy: ShopPolicy,
 ) -> None:
     text, markup = await points_view(uow, member, t, lang, settings, policy, callback_data.page)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def _check_in(uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy) -> tuple[bool, str]:
@@ -106,15 +111,19 @@ async def _check_in(uow: UnitOfWork, member: MemberView, t: Translator, policy: 
         done = await points.check_in(uow, member.id, policy.checkin, policy.tz)
     except DomainError as error:
         return False, error_text(t, error, policy.tz)
-    text = t("checkin-done", points=done.points, streak=done.streak)
-    if done.bonus:
-        text += "\n" + t("checkin-bonus", days=done.streak, bonus=done.bonus)
-    return True, text
+    if done.bonus:  # the total once, with the bonus inside it
+        return True, t("checkin-done-bonus", points=done.points, streak=done.streak, bonus=done.bonus)
+    return True, t("checkin-done", points=done.points, streak=done.streak)
+
+
+def _after_checkin(t: Translator) -> InlineKeyboardMarkup:
+    """The obvious next steps after a check-in: the points, or the main menu."""
+    return keyboards.inline([[(t("btn-points"), MenuCb(action=MenuAction.points)), (t("btn-home"), MenuCb(action=MenuAction.home))]])
 
 
 async def checkin_command(message: Message, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy) -> None:
     _, text = await _check_in(uow, member, t, policy)
-    await message.answer(text)
+    await message.answer(text, reply_markup=_after_checkin(t))
 
 
 async def checkin_menu_button(
@@ -123,7 +132,7 @@ async def checkin_menu_button(
 ) -> None:
     done, text = await _check_in(uow, member, t, policy)
     if done:
-        await callback.message.answer(text)
+        await callback.message.answer(text, reply_markup=_after_checkin(t))
     callback_answer.text = text
 
 
@@ -135,7 +144,7 @@ async def checkin_points_button(
     done, text = await _check_in(uow, member, t, policy)
     if done:
         view, markup = await points_view(uow, member, t, lang, settings, policy, callback_data.page)
-        await callback.message.edit_text(view, reply_markup=markup)
+        await replies.show(callback, view, markup)
     callback_answer.text = text
 
 

@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import MenuAction, MenuCb, ProfileAction, ProfileCb
 from bot.config import Settings
 from bot.filters import IsMember, TextIs
@@ -32,7 +32,7 @@ def profile_view(t: Translator, member: MemberView, lang: str, policy: ShopPolic
     text = t(
         "profile",
         member_no=member.member_no,
-        username=quote(member.username),
+        username=quote(member.username or t("value-none")),
         tier=quote(policy.tiers.get(member.tier).name(lang)),
         email=validation.mask_email(member.email),
         phone=validation.mask_phone(member.phone),
@@ -45,6 +45,11 @@ def profile_view(t: Translator, member: MemberView, lang: str, policy: ShopPolic
         [(t(f"field-{f}"), ProfileCb(action=ProfileAction.edit, field=f)) for f in TYPED_FIELDS[i : i + 2]]
         for i in range(0, len(TYPED_FIELDS), 2)
     ]
+    if member.username is None:
+        rows.append([(t("btn-website-login"), ProfileCb(action=ProfileAction.website))])
+    if members.missing_profile_fields(member):
+        rows.append([(t("btn-complete-profile", points=policy.profile_reward_points),
+                      ProfileCb(action=ProfileAction.complete))])
     marketing_key = "btn-marketing-off" if member.marketing_opt_in else "btn-marketing-on"
     rows.append([(t(marketing_key), ProfileCb(action=ProfileAction.marketing)),
                  (t("btn-language"), MenuCb(action=MenuAction.language))])
@@ -62,7 +67,7 @@ async def profile_command(
 
 async def profile_button(callback: CallbackQuery, member: MemberView, t: Translator, lang: str, policy: ShopPolicy) -> None:
     text, markup = profile_view(t, member, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def toggle_marketing(
@@ -71,7 +76,7 @@ async def toggle_marketing(
 ) -> None:
     member = await members.update_profile(uow, member.id, "marketing", not member.marketing_opt_in)
     text, markup = profile_view(t, member, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
     callback_answer.text = t("profile-saved")
 
 
@@ -87,9 +92,7 @@ async def edit_field(
     if callback_data.field == "phone":
         await callback.message.answer(prompt, reply_markup=keyboards.share_phone(t, back=False))
     else:
-        await callback.message.edit_text(
-            prompt, reply_markup=keyboards.inline([[(t("btn-cancel"), ProfileCb(action=ProfileAction.cancel))]])
-        )
+        await replies.show(callback, prompt, keyboards.inline([[(t("btn-cancel"), ProfileCb(action=ProfileAction.cancel))]]))
 
 
 async def cancel_edit_button(
@@ -97,7 +100,7 @@ async def cancel_edit_button(
 ) -> None:
     await state.clear()
     text, markup = profile_view(t, member, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def cancel_edit_text(
@@ -143,19 +146,30 @@ async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("reg-send-text"))
 
 
-async def card_command(message: Message, member: MemberView, t: Translator, settings: Settings) -> None:
-    await _send_card(message, member, t, settings)
+async def card_command(message: Message, member: MemberView, t: Translator, lang: str, settings: Settings, policy: ShopPolicy) -> None:
+    await _send_card(message, member, message.from_user.first_name, t, lang, settings, policy)
 
 
-async def card_button(callback: CallbackQuery, member: MemberView, t: Translator, settings: Settings) -> None:
-    await _send_card(callback.message, member, t, settings)
+async def card_button(
+    callback: CallbackQuery, member: MemberView, t: Translator, lang: str, settings: Settings, policy: ShopPolicy
+) -> None:
+    await _send_card(callback.message, member, callback.from_user.first_name, t, lang, settings, policy)
 
 
-async def _send_card(message: Message, member: MemberView, t: Translator, settings: Settings) -> None:
-    png = await cards.render_card(settings.shop_name, member.username, member.member_no, member.tier)
+async def _send_card(
+    message: Message, member: MemberView, first_name: str | None, t: Translator, lang: str, settings: Settings,
+    policy: ShopPolicy,
+) -> None:
+    text = cards.CardText(
+        shop=settings.shop_name, title=t("card-title"), name=member.username or first_name or "",
+        member_no=member.member_no, tier=policy.tiers.get(member.tier).name(lang),
+        points=t("card-points", points=member.points_available),
+    )
+    png = await cards.render_card(text, member.tier)
     await message.answer_photo(
         BufferedInputFile(png, filename=f"{member.member_no}.png"),
         caption=t("card-caption", member_no=member.member_no),
+        reply_markup=keyboards.home_button(t),
     )
 
 

@@ -7,7 +7,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardMarkup,
@@ -17,76 +17,26 @@ from aiogram.types import (
 )
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards, screens
+from bot import replies, screens
+from bot.callbacks import FlowAction, FlowCb, MenuAction, MenuCb
 from bot.config import Settings
 from bot.filters import IsGuest, IsMember, TextIs
 from bot.i18n import Translator
-from bot.callbacks import FlowAction, FlowCb, MenuAction, MenuCb
 from bot.render import error_text, quote
+from handlers import join_steps
+from handlers.join_steps import EDITABLE, TYPED_STEPS, RegistrationForm
 from services import members, validation
+from services.errors import DomainError, InvalidInput, NotAllowed
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
-from services.errors import DomainError, InvalidInput, NotAllowed
 
-class RegistrationForm(StatesGroup):
-    username = State()
-    password = State()
-    email = State()
-    phone = State()
-    address = State()
-    birthday = State()
-    privacy = State()
-    marketing = State()
-    confirm = State()
-    choose_field = State()
-
-
-F_ = RegistrationForm
-STEPS: list[State] = [F_.username, F_.password, F_.email, F_.phone, F_.address, F_.birthday, F_.privacy, F_.marketing, F_.confirm]
-TYPED_STEPS = (F_.username, F_.password, F_.email, F_.phone, F_.address, F_.birthday)
-EDITABLE = ("username", "password", "email", "phone", "address", "birthday", "marketing")
 Event = Message | CallbackQuery
+F_ = RegistrationForm
+_name, _step, _steps, _question = join_steps.name, join_steps.step, join_steps.steps, join_steps.question
 
 
-def _name(step: State) -> str:
-    return step.state.split(":", 1)[1]
-
-
-def _step(name: str) -> State:
-    return getattr(RegistrationForm, name)
-
-
-def _question(t: Translator, step: State, data: dict, settings: Settings) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
-    name = _name(step)
-    if name == "confirm":
-        return _summary(t, data), keyboards.inline(
-            [[(t("btn-confirm"), FlowCb(action=FlowAction.confirm)), (t("btn-edit"), FlowCb(action=FlowAction.edit))],
-             [(t("btn-cancel"), FlowCb(action=FlowAction.cancel))]]
-        )
-    if name == "choose_field":
-        rows = [[(t(f"field-{f}"), FlowCb(action=FlowAction.field, value=f)) for f in EDITABLE[i:i + 2]] for i in range(0, len(EDITABLE), 2)]
-        rows.append([(t("btn-back"), FlowCb(action=FlowAction.back))])
-        return t("reg-choose-field"), keyboards.inline(rows)
-    text = t(f"reg-ask-{name}", url=quote(settings.privacy_policy_url))
-    if name == "phone":
-        return text, keyboards.share_phone(t)
-    actions = {
-        "privacy": (FlowAction.accept, FlowAction.decline), "marketing": (FlowAction.yes, FlowAction.no),
-        "address": (FlowAction.skip,), "birthday": (FlowAction.skip,),
-    }
-    return text, keyboards.flow(t, *actions.get(name, ()), back=name != "username")
-
-
-def _summary(t: Translator, data: dict) -> str:
-    return t(
-        "reg-summary",
-        username=quote(data.get("username")),
-        email=validation.mask_email(data.get("email")),
-        phone=validation.mask_phone(data.get("phone")),
-        address=quote(data.get("address") or t("value-none")),
-        birthday=data.get("birthday") or t("value-none"),
-        marketing=t("value-yes") if data.get("marketing") else t("value-no"),
-    )
+def _first_name(event: Event) -> str | None:
+    return event.from_user.first_name if event.from_user else None
 
 
 async def ask(event: Event, state: FSMContext, step: State, t: Translator, settings: Settings, notice: str | None = None) -> None:
@@ -102,12 +52,9 @@ async def ask(event: Event, state: FSMContext, step: State, t: Translator, setti
         reply_kb = False
     await state.set_state(step)  # before the question shows, so a quick answer lands in this step
     if isinstance(event, CallbackQuery) and isinstance(markup, InlineKeyboardMarkup):
-        await event.message.edit_text(text, reply_markup=markup)
-        question_id = event.message.message_id
+        question_id = (await replies.show(event, text, markup)).message_id
     else:
-        if data.get("q_inline") and data.get("q_mid"):
-            with suppress(TelegramBadRequest):
-                await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data["q_mid"], reply_markup=None)
+        await _close_question(message, data)
         question_id = (await message.answer(text, reply_markup=markup)).message_id
     await state.update_data(
         q_mid=question_id,
@@ -116,20 +63,43 @@ async def ask(event: Event, state: FSMContext, step: State, t: Translator, setti
     )
 
 
-async def _advance(event: Event, state: FSMContext, current: State, t: Translator, settings: Settings, **values: object) -> None:
-    """Store the accepted answer and move on (back to the summary when editing one field)."""
+async def _close_question(message: Message, data: dict) -> None:
+    """The previous question's buttons go: only the newest question can be answered."""
+    if data.get("q_inline") and data.get("q_mid"):
+        with suppress(TelegramBadRequest):
+            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data["q_mid"], reply_markup=None)
+
+
+async def _advance(
+    event: Event, state: FSMContext, current: State, t: Translator, settings: Settings, uow: UnitOfWork,
+    policy: ShopPolicy, **values: object,
+) -> None:
+    """Store the accepted answer and move on (back to the summary when editing one field).
+
+    After the last question of quick join the member is registered at once.
+    """
     await state.update_data(**values)
     data = await state.get_data()
-    following = F_.confirm if data.get("editing") else STEPS[STEPS.index(current) + 1]
+    steps = _steps(settings)
+    if data.get("editing"):
+        following = F_.confirm
+    elif current == steps[-1]:
+        return await _register(event, state, uow, t, settings, policy)
+    else:
+        following = steps[steps.index(current) + 1]
     await ask(event, state, following, t, settings)
 
 
 # --- entry -------------------------------------------------------------------------------
 
 async def begin(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
-    ref = (await state.get_data()).get("ref")
-    await state.set_data({"ref": ref} if ref else {})
-    await ask(callback, state, F_.username, t, settings)
+    await state.set_data(_kept(await state.get_data()))
+    await ask(callback, state, F_.privacy, t, settings)
+
+
+def _kept(data: dict) -> dict:
+    """What survives leaving the dialog: the referral code of the deep link the user came by."""
+    return {"ref": data["ref"]} if data.get("ref") else {}
 
 
 async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
@@ -139,24 +109,28 @@ async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answe
 # --- navigation ------------------------------------------------------------------------------
 
 async def cancel_button(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await _cancel(callback.message, state, t, edit=True)
+    await _leave(callback, state, t, "reg-cancelled")
 
 
 async def cancel_text(message: Message, state: FSMContext, t: Translator) -> None:
-    await _cancel(message, state, t, edit=False)
+    await _leave(message, state, t, "reg-cancelled")
 
 
-async def _cancel(message: Message, state: FSMContext, t: Translator, edit: bool) -> None:
-    reply_kb = (await state.get_data()).get("reply_kb")
-    await state.clear()
-    if reply_kb:
-        await message.answer(t("reg-cancelled"), reply_markup=ReplyKeyboardRemove())
-        text, markup = screens.home(t, None, None)
-        await message.answer(text, reply_markup=markup)
-    elif edit:
-        await message.edit_text(t("reg-cancelled"), reply_markup=keyboards.guest_menu(t))
-    else:
-        await message.answer(t("reg-cancelled"), reply_markup=keyboards.guest_menu(t))
+async def _leave(event: Event, state: FSMContext, t: Translator, notice: str) -> None:
+    """Leave the dialog, keep nothing typed, and show home with the user's name."""
+    data = await state.get_data()
+    await state.set_state(None)
+    await state.set_data(_kept(data))
+    text, markup = screens.home(t, None, _first_name(event))
+    text = f"{t(notice)}\n\n{text}"
+    message = event.message if isinstance(event, CallbackQuery) else event
+    if data.get("reply_kb"):
+        await message.answer(t("reg-keyboard-closed"), reply_markup=ReplyKeyboardRemove())
+    if isinstance(event, CallbackQuery):
+        await replies.show(event, text, markup)
+        return
+    await _close_question(message, data)
+    await message.answer(text, reply_markup=markup)
 
 
 async def back_button(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
@@ -170,13 +144,14 @@ async def back_text(message: Message, state: FSMContext, t: Translator, settings
 async def _back(event: Event, state: FSMContext, t: Translator, settings: Settings) -> None:
     current = await state.get_state()
     data = await state.get_data()
+    steps = _steps(settings)
     if current == F_.choose_field.state:
         previous = F_.confirm
     elif data.get("editing"):
         previous = F_.choose_field
     else:
-        index = next(i for i, step in enumerate(STEPS) if step.state == current)
-        previous = STEPS[max(index - 1, 0)]
+        index = next((i for i, step in enumerate(steps) if step.state == current), 0)
+        previous = steps[max(index - 1, 0)]
     await ask(event, state, previous, t, settings)
 
 
@@ -186,21 +161,20 @@ async def command_in_dialog(message: Message, t: Translator) -> None:
     await message.answer(t("dialog-command-blocked"))
 
 
-
 async def _reject(message: Message, state: FSMContext, step: State, t: Translator, settings: Settings, error: DomainError) -> None:
     await ask(message, state, step, t, settings, notice=error_text(t, error, settings.tz))
 
 
-async def got_username(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
+async def got_username(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     try:
         password_hash = (await state.get_data()).get("password_hash")
         username = await members.registration_username(uow, message.text, password_hash)
     except DomainError as error:
         return await _reject(message, state, F_.username, t, settings, error)
-    await _advance(message, state, F_.username, t, settings, username=username)
+    await _advance(message, state, F_.username, t, settings, uow, policy, username=username)
 
 
-async def got_password(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+async def got_password(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     password = message.text
     with suppress(TelegramBadRequest):
         await message.delete()  # the password must not stay in the chat
@@ -209,74 +183,78 @@ async def got_password(message: Message, state: FSMContext, t: Translator, setti
         password_hash = await members.registration_password(password, username, settings.bcrypt_rounds)
     except DomainError as error:
         return await _reject(message, state, F_.password, t, settings, error)
-    await _advance(message, state, F_.password, t, settings, password_hash=password_hash)
+    await _advance(message, state, F_.password, t, settings, uow, policy, password_hash=password_hash)
 
 
-async def got_email(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
+async def got_email(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     try:
         email = await members.validate_field(uow, "email", message.text, _today(settings))
     except DomainError as error:
         return await _reject(message, state, F_.email, t, settings, error)
-    await _advance(message, state, F_.email, t, settings, email=email)
+    await _advance(message, state, F_.email, t, settings, uow, policy, email=email)
 
 
-async def got_contact(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
+async def got_contact(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     contact = message.contact
     try:
         raw = validation.shared_phone(contact.phone_number, contact.user_id, message.from_user.id)
     except DomainError as error:
         return await _reject(message, state, F_.phone, t, settings, error)
-    await _take_phone(message, raw, state, uow, t, settings)
+    await _take_phone(message, raw, state, uow, t, settings, policy)
 
 
-async def got_phone_text(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
-    await _take_phone(message, message.text, state, uow, t, settings)
+async def got_phone_text(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
+    await _take_phone(message, message.text, state, uow, t, settings, policy)
 
 
-async def _take_phone(message: Message, raw: str, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings) -> None:
+async def _take_phone(
+    message: Message, raw: str, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy
+) -> None:
     try:
         phone = await members.validate_field(uow, "phone", raw, _today(settings))
     except DomainError as error:
         return await _reject(message, state, F_.phone, t, settings, error)
-    await message.answer(t("reg-phone-saved", phone=validation.mask_phone(phone)), reply_markup=ReplyKeyboardRemove())
-    await state.update_data(reply_kb=False)
-    await _advance(message, state, F_.phone, t, settings, phone=phone)
+    if settings.join_mode == "full" or (await state.get_data()).get("editing"):
+        await message.answer(t("reg-phone-saved", phone=quote(phone)), reply_markup=ReplyKeyboardRemove())
+        await state.update_data(reply_kb=False)
+    await _advance(message, state, F_.phone, t, settings, uow, policy, phone=phone)
 
 
-async def got_address(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+async def got_address(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     try:
         address = validation.address(message.text)
     except DomainError as error:
         return await _reject(message, state, F_.address, t, settings, error)
-    await _advance(message, state, F_.address, t, settings, address=address)
+    await _advance(message, state, F_.address, t, settings, uow, policy, address=address)
 
 
-async def got_birthday(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+async def got_birthday(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     try:
         born = validation.birthday(message.text, _today(settings))
     except DomainError as error:
         return await _reject(message, state, F_.birthday, t, settings, error)
-    await _advance(message, state, F_.birthday, t, settings, birthday=born.isoformat())
+    await _advance(message, state, F_.birthday, t, settings, uow, policy, birthday=born.isoformat())
 
 
-async def skip(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
+async def skip(callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
     current = F_.address if await state.get_state() == F_.address.state else F_.birthday
-    await _advance(callback, state, current, t, settings, **{_name(current): None})
+    await _advance(callback, state, current, t, settings, uow, policy, **{_name(current): None})
 
 
 # --- buttons ---------------------------------------------------------------------------------
 
-async def privacy_accepted(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
-    await _advance(callback, state, F_.privacy, t, settings, privacy=True)
+async def privacy_accepted(callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
+    await _advance(callback, state, F_.privacy, t, settings, uow, policy, privacy=True)
 
 
 async def privacy_declined(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await callback.message.edit_text(t("reg-privacy-required"), reply_markup=keyboards.guest_menu(t))
+    await _leave(callback, state, t, "reg-privacy-required")
 
 
-async def marketing_chosen(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, t: Translator, settings: Settings) -> None:
-    await _advance(callback, state, F_.marketing, t, settings, marketing=callback_data.action == FlowAction.yes)
+async def marketing_chosen(
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy
+) -> None:
+    await _advance(callback, state, F_.marketing, t, settings, uow, policy, marketing=callback_data.action == FlowAction.yes)
 
 
 async def edit_chosen(callback: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
@@ -296,31 +274,41 @@ async def field_chosen(
 async def confirmed(
     callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy
 ) -> None:
+    await _register(callback, state, uow, t, settings, policy)
+
+
+async def _register(event: Event, state: FSMContext, uow: UnitOfWork, t: Translator, settings: Settings, policy: ShopPolicy) -> None:
+    """Both ways of joining end here: one service call, then the welcome and the main menu."""
     data = await state.get_data()
     form = members.Registration(
-        username=data["username"],
-        password_hash=data["password_hash"],
-        email=data["email"],
-        phone=data["phone"],
+        username=data.get("username"),
+        password_hash=data.get("password_hash"),
+        email=data.get("email"),
+        phone=data.get("phone"),
         address=data.get("address"),
         birthday=date.fromisoformat(data["birthday"]) if data.get("birthday") else None,
         marketing_opt_in=bool(data.get("marketing")),
         referrer_code=data.get("ref"),
     )
+    message = event.message if isinstance(event, CallbackQuery) else event
     try:
-        member = await members.register(uow, form, callback.from_user.id, policy)
+        member = await members.register(uow, form, event.from_user.id, policy)
     except InvalidInput as error:
-        await state.update_data(editing=True)
-        await ask(callback, state, _step(error.field or "username"), t, settings, notice=error_text(t, error, settings.tz))
+        await state.update_data(editing=settings.join_mode == "full")
+        await ask(event, state, _step(error.field or "phone"), t, settings, notice=error_text(t, error, settings.tz))
         return
     except NotAllowed as error:
         await state.clear()
-        await callback.message.edit_text(error_text(t, error, settings.tz))
+        await message.answer(error_text(t, error, settings.tz), reply_markup=ReplyKeyboardRemove())
         return
     await state.clear()
-    await callback.message.edit_text(t("reg-done", member_no=member.member_no, points=policy.welcome_points))
-    text, markup = screens.home(t, member, callback.from_user.first_name)
-    await callback.message.answer(text, reply_markup=markup)
+    done = t("reg-done", member_no=member.member_no, points=policy.welcome_points)
+    if isinstance(event, CallbackQuery):
+        await replies.show(event, done)
+    else:
+        await message.answer(done, reply_markup=ReplyKeyboardRemove())
+    text, markup = screens.home(t, member, _first_name(event))
+    await message.answer(text, reply_markup=markup)
 
 
 # --- anything else while the dialog waits ------------------------------------------------------

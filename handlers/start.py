@@ -7,13 +7,13 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot import keyboards, notify, screens
+from bot import keyboards, notify, replies, screens
 from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.render import error_text, quote
 from services import accounts
-from services.errors import DomainError
+from services.errors import DomainError, NotAllowed
 from services.members import MemberView
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
@@ -26,13 +26,20 @@ async def start(
     message: Message, command: CommandObject, state: FSMContext, member: MemberView | None, t: Translator,
     uow: UnitOfWork, settings: Settings, policy: ShopPolicy, bot: Bot, raw_state: str | None,
 ) -> None:
-    if raw_state is not None:
-        await state.clear()  # /start leaves any dialog
+    if raw_state is not None:  # /start leaves any dialog, and says so
+        await replies.close_prompt(message, state)
+        kept = await state.get_data()
+        await state.clear()
+        await state.set_data({"ref": kept["ref"]} if kept.get("ref") else {})
+        await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
     payload = command.args or ""
     if link := LINK_PAYLOAD.match(payload):
         member = await _link_account(message, link.group(1), t, uow, settings, policy, bot) or member
-    elif (ref := REF_PAYLOAD.match(payload)) and member is None:
-        await state.update_data(ref=ref.group(1))
+    elif ref := REF_PAYLOAD.match(payload):
+        if member is None:
+            await state.update_data(ref=ref.group(1))
+    elif payload:  # a malformed or unknown deep link gets the same answer as a used-up one
+        await message.answer(error_text(t, NotAllowed("link-invalid"), policy.tz))
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
     await message.answer(text, reply_markup=markup)
 
@@ -57,13 +64,14 @@ async def help_command(message: Message, t: Translator) -> None:
 
 
 async def help_button(callback: CallbackQuery, t: Translator) -> None:
-    await callback.message.edit_text(t("help"), reply_markup=keyboards.home_button(t))
+    await replies.show(callback, t("help"), keyboards.home_button(t))
 
 
 async def cancel(message: Message, state: FSMContext, t: Translator, member: MemberView | None) -> None:
     if await state.get_state() is None:
         await message.answer(t("cancel-nothing"))
         return
+    await replies.close_prompt(message, state)
     await state.clear()
     await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)
@@ -72,7 +80,7 @@ async def cancel(message: Message, state: FSMContext, t: Translator, member: Mem
 
 async def home_button(callback: CallbackQuery, t: Translator, member: MemberView | None) -> None:
     text, markup = screens.home(t, member, callback.from_user.first_name)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 def create_router() -> Router:

@@ -1,6 +1,7 @@
 """Binding Telegram users to accounts: password login with lockout, link tokens, logout, passwords."""
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,11 +15,24 @@ from services.unit_of_work import UnitOfWork
 
 
 class LockedOut(DomainError):
+    """This Telegram user guessed wrong too often: "try again in N minutes"."""
+
     code = "locked"
 
-    def __init__(self, until: datetime) -> None:
-        super().__init__(until=until)
+    def __init__(self, until: datetime, now: datetime | None = None) -> None:
+        wait = max(1, math.ceil((until - (now or utcnow())).total_seconds()))
+        super().__init__(minutes=math.ceil(wait / 60), seconds=wait)
         self.until = until
+
+
+class SlowDown(LockedOut):
+    """Too many recent failures on one account (from anyone): each further guess waits longer.
+
+    The account itself is never locked, so a stranger typing a member's username cannot lock the
+    member out of their own chat; the stranger's own Telegram account is what gets locked.
+    """
+
+    code = "slow-down"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,25 +50,42 @@ def _subjects(telegram_id: int, member_id: int | None) -> list[str]:
     return subjects
 
 
-async def _ensure_unlocked(uow: UnitOfWork, subjects: list[str], now: datetime) -> None:
-    """Inside an open unit of work."""
-    until = await uow.logins.locked_until(subjects)
+def backoff(failures: int, policy: LockoutPolicy) -> timedelta:
+    """After `max_failures` recent failures on an account, the k-th further guess waits 2^k seconds."""
+    if failures < policy.max_failures:
+        return timedelta(0)
+    exponent = min(failures - policy.max_failures + 1, 20)
+    return min(timedelta(seconds=2**exponent), policy.window)
+
+
+async def _ensure_unlocked(
+    uow: UnitOfWork, subjects: list[str], now: datetime, policy: LockoutPolicy = LockoutPolicy()
+) -> None:
+    """Inside an open unit of work: the Telegram user's lock, then the account's back-off."""
+    until = await uow.logins.locked_until(subjects[:1])
     if until is not None and until > now:
-        raise LockedOut(until)
+        raise LockedOut(until, now)
+    for subject in subjects[1:]:
+        failures = await uow.logins.failures_since(subject, now - policy.window)
+        wait = backoff(failures, policy)
+        last = await uow.logins.last_failure(subject) if wait else None
+        if last is not None and last + wait > now:
+            raise SlowDown(last + wait, now)
 
 
 async def _record_failure(uow: UnitOfWork, subjects: list[str], now: datetime, policy: LockoutPolicy) -> None:
-    """Count the failure for each subject; lock a subject that reached the limit; raise the outcome."""
+    """Count the failure for each subject; lock the guessing Telegram user when it reached the limit."""
     locked: datetime | None = None
     async with uow.write():
         for subject in subjects:
             await uow.logins.add_failure(subject, now)
-            if await uow.logins.failures_since(subject, now - policy.window) >= policy.max_failures:
-                locked = now + policy.window
-                await uow.logins.lock(subject, locked)
+        telegram = subjects[0]
+        if await uow.logins.failures_since(telegram, now - policy.window) >= policy.max_failures:
+            locked = now + policy.window
+            await uow.logins.lock(telegram, locked)
         await uow.commit()
     if locked is not None:
-        raise LockedOut(locked)
+        raise LockedOut(locked, now)
 
 
 async def ensure_not_locked(uow: UnitOfWork, telegram_id: int, now: datetime | None = None) -> None:
@@ -71,7 +102,7 @@ async def login(
     async with uow.read():
         account = await uow.members.credentials(identifier.strip().casefold())
         subjects = _subjects(telegram_id, account.member_id if account else None)
-        await _ensure_unlocked(uow, subjects, now)
+        await _ensure_unlocked(uow, subjects, now, policy)
     valid = account is not None and account.status == "active"
     if not await passwords.check_password(password, account.password_hash if valid else _DUMMY_HASH) or not valid:
         await _record_failure(uow, subjects, now, policy)
@@ -114,7 +145,7 @@ async def verify_password(
     now = now or utcnow()
     subjects = _subjects(telegram_id, member_id)
     async with uow.read():
-        await _ensure_unlocked(uow, subjects, now)
+        await _ensure_unlocked(uow, subjects, now, policy)
         account = await uow.members.credentials_of(member_id)
     if account is None or not await passwords.check_password(password, account.password_hash):
         await _record_failure(uow, subjects, now, policy)

@@ -16,16 +16,25 @@ from services.unit_of_work import UnitOfWork
 
 UNIQUE_FIELDS = ("username", "email", "phone")
 EDITABLE_FIELDS = ("username", "email", "phone", "address", "birthday", "marketing")
+# The "complete your profile" card asks these, one at a time; all three earn the one-time reward.
+PROFILE_FIELDS = ("email", "address", "birthday")
+
+
+def missing_profile_fields(member: MemberView) -> list[str]:
+    return [field for field in PROFILE_FIELDS if getattr(member, field) in (None, "")]
 
 
 @dataclass(slots=True)
 class Registration:
-    """A finished registration form; the password is already a bcrypt hash."""
+    """A finished registration form; the password is already a bcrypt hash.
 
-    username: str
-    password_hash: str
-    email: str
-    phone: str
+    Quick join fills only the phone (and the consents); full registration fills everything.
+    """
+
+    username: str | None = None
+    password_hash: str | None = None
+    email: str | None = None
+    phone: str | None = None
     address: str | None = None
     birthday: date | None = None
     marketing_opt_in: bool = False
@@ -76,8 +85,8 @@ async def register(uow: UnitOfWork, form: Registration, telegram_id: int, policy
         referrer_id = parse_member_no(form.referrer_code) if form.referrer_code else None
         try:
             member_id = await uow.members.add(
-                username=form.username, username_key=form.username.casefold(), password_hash=form.password_hash,
-                email=form.email, email_key=form.email.casefold(), phone=form.phone, address=form.address,
+                username=form.username, username_key=_key(form.username), password_hash=form.password_hash,
+                email=form.email, email_key=_key(form.email), phone=form.phone, address=form.address,
                 birthday=form.birthday, marketing_opt_in=form.marketing_opt_in, privacy_accepted_at=now,
                 referrer_id=await uow.members.active_id(referrer_id) if referrer_id else None,
                 telegram_id=telegram_id,
@@ -91,6 +100,10 @@ async def register(uow: UnitOfWork, form: Registration, telegram_id: int, policy
         member = await uow.members.view(member_id)
         await uow.commit()
     return member
+
+
+def _key(value: str | None) -> str | None:
+    return value.casefold() if value else None
 
 
 def _conflict(duplicate: Duplicate) -> Exception:
@@ -115,6 +128,59 @@ async def update_profile(uow: UnitOfWork, member_id: int, field: str, value: obj
             raise _conflict(duplicate) from duplicate
         if not changed:
             raise NotAllowed("not-member")
+        member = await uow.members.view(member_id)
+        await uow.commit()
+    return member
+
+
+async def complete_profile_field(
+    uow: UnitOfWork, member_id: int, field: str, value: object, policy: ShopPolicy
+) -> tuple[MemberView, int]:
+    """Save one field of the profile card; when the card is complete, credit the reward once.
+
+    Returns the member and the points credited now (0 when the card is not complete yet, there is
+    no reward, or it was credited before: the ledger key `profile:<member_id>` makes it once).
+    """
+    if field not in PROFILE_FIELDS:
+        raise InvalidInput("field-unknown", field)
+    values: dict[str, object] = {field: value}
+    if field == "email":
+        values["email_key"] = unique_key(field, str(value))
+    now = utcnow()
+    rewarded = 0
+    async with uow.write():
+        try:
+            changed = await uow.members.update_fields(member_id, values)
+        except Duplicate as duplicate:
+            raise _conflict(duplicate) from duplicate
+        if not changed:
+            raise NotAllowed("not-member")
+        member = await uow.members.view(member_id)
+        if not missing_profile_fields(member) and policy.profile_reward_points > 0:
+            entry = Entry(member_id, "profile", 0, 0, f"profile:{member_id}", reason="profile")
+            expires = expiry_for(now, policy.tz)
+            posted = await uow.ledger.run(
+                lambda ledger: postings.credit(ledger, entry, policy.profile_reward_points, now, expires)
+            )
+            if posted.created:
+                rewarded = policy.profile_reward_points
+                member = await uow.members.view(member_id)
+        await uow.commit()
+    return member, rewarded
+
+
+async def set_website_login(uow: UnitOfWork, member_id: int, raw_username: str, password: str, rounds: int) -> MemberView:
+    """A quick-join member chooses a username and password for the shop website (bcrypt outside the transaction)."""
+    username = validation.username(raw_username)
+    validation.password(password, username)
+    password_hash = await passwords.hash_password(password, rounds)
+    async with uow.write():
+        try:
+            changed = await uow.members.set_first_credentials(member_id, username, password_hash)
+        except Duplicate as duplicate:
+            raise _conflict(duplicate) from duplicate
+        if not changed:
+            raise NotAllowed("password-already-set")
         member = await uow.members.view(member_id)
         await uow.commit()
     return member

@@ -22,6 +22,7 @@ class ShopPolicy:
     tz: ZoneInfo = ZoneInfo("Asia/Shanghai")
     currency: str = "CNY"
     welcome_points: int = 100
+    profile_reward_points: int = 0
     bcrypt_rounds: int = 12
     lockout: LockoutPolicy = LockoutPolicy()
     link_token_ttl: timedelta = timedelta(hours=72)

@@ -1,6 +1,7 @@
 """Field rules of registration and profile editing (PRODUCT.md 1.1), one function a field."""
 
 import re
+import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -72,9 +73,14 @@ def shared_phone(phone_number: str, contact_user_id: int | None, sender_id: int)
     return phone_number
 
 
+def visible_length(value: str) -> int:
+    """Characters a reader sees: zero-width and other format/control characters do not count."""
+    return sum(1 for char in value if unicodedata.category(char) not in ("Cf", "Cc", "Zs", "Zl", "Zp"))
+
+
 def address(value: str) -> str:
     value = " ".join(value.split())
-    if len(value) < 5:
+    if visible_length(value.replace(" ", "")) < 5:
         raise InvalidInput("address-too-short", "address")
     if len(value) > 200:
         raise InvalidInput("address-too-long", "address")
@@ -87,9 +93,9 @@ def birthday(value: str, today: date) -> date:
         raise InvalidInput("birthday-format", "birthday")
     try:
         born = date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput("birthday-format", "birthday") from exc
-    if born > today or born.year < 1900:
+    except ValueError as exc:  # well-formed but impossible, like 1990-02-30
+        raise InvalidInput("birthday-no-such-date", "birthday") from exc
+    if born >= today or born.year < 1900:  # a birthday is before today (the shop's today)
         raise InvalidInput("birthday-range", "birthday")
     return born
 

@@ -13,13 +13,14 @@ from models.database import Database
 from services import accounts, members, passwords
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.members import MemberView
-from services.policy import ShopPolicy
+from services.policy import LockoutPolicy, ShopPolicy
 from services.unit_of_work import UnitOfWork
 from tests.conftest import Probe, next_telegram_id, unique
 
 SHOP_TZ = ZoneInfo("Asia/Shanghai")
 WELCOME_100 = ShopPolicy(tz=SHOP_TZ, welcome_points=100)
 NO_WELCOME = ShopPolicy(tz=SHOP_TZ, welcome_points=0)
+LOCKOUT = LockoutPolicy()
 HASH = "$2b$04$" + "a" * 53  # never checked in these tests
 
 
@@ -105,23 +106,46 @@ async def test_login_binds_and_moves_binding_from_previous_chat(uow: UnitOfWork,
     assert await probe.scalar(select(Member.telegram_id).where(Member.id == member.id)) == second
 
 
-async def test_five_failures_lock_account_and_telegram_user(uow: UnitOfWork, probe: Probe) -> None:
+async def test_five_failures_lock_the_guessing_telegram_user_not_the_member(uow: UnitOfWork, probe: Probe) -> None:
     member = await _account(uow)
-    telegram_id = next_telegram_id()
+    stranger, owner = next_telegram_id(), next_telegram_id()
     now = utcnow()
     for _ in range(4):
         with pytest.raises(InvalidInput):
-            await accounts.login(uow, member.username, "wrong-pass", telegram_id, now=now)
+            await accounts.login(uow, member.username, "wrong-pass", stranger, now=now)
     with pytest.raises(accounts.LockedOut) as raised:
-        await accounts.login(uow, member.username, "wrong-pass", telegram_id, now=now)
-    assert raised.value.until == now + timedelta(minutes=15)
-    # Even the right password is refused now, from this chat and for this account from any chat.
-    with pytest.raises(accounts.LockedOut):
-        await accounts.login(uow, member.username, "s3cret-pass", telegram_id, now=now + timedelta(minutes=1))
-    with pytest.raises(accounts.LockedOut):
-        await accounts.login(uow, member.username, "s3cret-pass", next_telegram_id(), now=now + timedelta(minutes=1))
-    binding = await accounts.login(uow, member.username, "s3cret-pass", telegram_id, now=now + timedelta(minutes=16))
+        await accounts.login(uow, member.username, "wrong-pass", stranger, now=now)
+    assert raised.value.until == now + timedelta(minutes=15) and raised.value.params["minutes"] == 15
+    # The stranger is locked out, even with the right password ...
+    with pytest.raises(accounts.LockedOut) as raised:
+        await accounts.login(uow, member.username, "s3cret-pass", stranger, now=now + timedelta(minutes=1))
+    assert raised.value.params["minutes"] == 14
+    # ... and the member, from their own chat, is not.
+    binding = await accounts.login(uow, member.username, "s3cret-pass", owner, now=now + timedelta(minutes=1))
     assert binding.member.id == member.id
+    binding = await accounts.login(uow, member.username, "s3cret-pass", stranger, now=now + timedelta(minutes=16))
+    assert binding.member.id == member.id
+
+
+async def test_guesses_at_one_account_from_many_chats_back_off(uow: UnitOfWork) -> None:
+    """Rotating Telegram accounts does not help: after five failures each further guess waits 2^k seconds."""
+    member = await _account(uow)
+    now = utcnow()
+    for _ in range(5):
+        with pytest.raises(InvalidInput):
+            await accounts.login(uow, member.username, "wrong-pass", next_telegram_id(), now=now)
+    with pytest.raises(accounts.SlowDown) as raised:
+        await accounts.login(uow, member.username, "s3cret-pass", next_telegram_id(), now=now + timedelta(seconds=1))
+    assert raised.value.params["seconds"] == 1  # 2 s after the last failure
+    with pytest.raises(InvalidInput):  # waited: the guess is checked (and fails)
+        await accounts.login(uow, member.username, "wrong-pass", next_telegram_id(), now=now + timedelta(seconds=2))
+    with pytest.raises(accounts.SlowDown) as raised:
+        await accounts.login(uow, member.username, "s3cret-pass", next_telegram_id(), now=now + timedelta(seconds=3))
+    assert raised.value.params["seconds"] == 3  # now 4 s after the last failure
+    binding = await accounts.login(uow, member.username, "s3cret-pass", next_telegram_id(), now=now + timedelta(seconds=6))
+    assert binding.member.id == member.id
+    assert accounts.backoff(4, LOCKOUT) == timedelta(0) and accounts.backoff(7, LOCKOUT) == timedelta(seconds=8)
+    assert accounts.backoff(100, LOCKOUT) == LOCKOUT.window
 
 
 async def test_failures_outside_the_window_do_not_lock(uow: UnitOfWork, probe: Probe) -> None:

@@ -120,18 +120,3 @@ async def test_help_button_edits_in_place_and_comes_back(user: SimUser) -> None:
     assert welcome.text == shown("help")
     await user.press(welcome, t("btn-home"))
     assert t("btn-register") in welcome.button_texts and welcome.edit_count == 2
-
-
-async def test_double_tap_does_not_surface_not_modified(bot_env: BotEnv, member: SimUser) -> None:
-    from tests.test_e2e_registration import press_data
-
-    await member.send("/start")
-    menu = await member.expect_message()
-    await member.press(menu, t("btn-profile"))
-    await press_data(bot_env, member, menu, "m:profile")  # the second tap of a double tap
-    errors = [record.error for record in bot_env.emulator.errors]
-    bot_env.emulator.clear_errors()
-    assert errors and all("message is not modified" in error for error in errors)
-    assert not any(shown("error-generic") in (m.text or "") for m in member.messages)
-    await member.send("/help")
-    assert (await member.expect_message()).text == shown("help")  # and the bot carries on

@@ -5,7 +5,7 @@ from tests.conftest import REDIS_TEST_URL, BotEnv
 from tests.test_e2e_registration import fill_until
 from tests.texts import shown
 
-BOT_SETTINGS = {"redis_url": REDIS_TEST_URL}
+BOT_SETTINGS = {"redis_url": REDIS_TEST_URL, "join_mode": "full"}
 
 
 async def test_dialog_state_is_kept_in_redis_across_a_restart(bot_env: BotEnv, user: SimUser) -> None:
@@ -15,4 +15,4 @@ async def test_dialog_state_is_kept_in_redis_across_a_restart(bot_env: BotEnv, u
     name = await fill_until(user, "email")
     await bot_env.restart()
     await user.send(f"{name}@example.com")
-    assert (await user.expect_message()).text == shown("reg-ask-phone")
+    assert shown("reg-ask-phone") in (await user.expect_message()).text

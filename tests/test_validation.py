@@ -74,11 +74,21 @@ def test_bad_phone(raw: str) -> None:
 def test_birthday_format_and_range() -> None:
     today = date(2026, 11, 25)
     assert validation.birthday("1990-05-20", today) == date(1990, 5, 20)
-    for raw, code in [("20-05-1990", "birthday-format"), ("1990-02-30", "birthday-format"),
-                      ("2030-01-01", "birthday-range"), ("1800-01-01", "birthday-range")]:
+    assert validation.birthday("2026-11-24", today) == date(2026, 11, 24)
+    for raw, code in [("20-05-1990", "birthday-format"), ("1990-02-30", "birthday-no-such-date"),
+                      ("2030-01-01", "birthday-range"), ("1800-01-01", "birthday-range"),
+                      ("2026-11-25", "birthday-range")]:  # today is not a birthday yet
         with pytest.raises(InvalidInput) as raised:
             validation.birthday(raw, today)
         assert raised.value.code == code
+
+
+@pytest.mark.parametrize("raw", ["\u200b" * 10, "\u200b\u200c\u200d\u2060\ufeff" * 3, "ab\u200b\u200b\u200bc", "\u202e" * 6])
+def test_address_counts_visible_characters(raw: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        validation.address(raw)
+    assert raised.value.code == "address-too-short"
+    assert validation.address("上海市浦东\u200b新区") == "上海市浦东\u200b新区"
 
 
 def test_masks_hide_the_middle() -> None:

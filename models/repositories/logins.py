@@ -28,6 +28,9 @@ class LoginRepository:
         )
         return int(count or 0)
 
+    async def last_failure(self, subject: str) -> datetime | None:
+        return await self.session.scalar(select(func.max(LoginFailure.created_at)).where(LoginFailure.subject == subject))
+
     async def lock(self, subject: str, until: datetime) -> None:
         """Lock the subject and start its failure count again."""
         await self.session.execute(delete(LoginLock).where(LoginLock.subject == subject))

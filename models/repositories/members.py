@@ -29,7 +29,7 @@ class MemberView:
     """What the bot shows and decides on; a snapshot, detached from any session."""
 
     id: int
-    username: str
+    username: str | None
     email: str | None
     phone: str | None
     address: str | None
@@ -153,6 +153,15 @@ class MemberRepository:
             )
         ).first()
         return Credentials(*row) if row else None
+
+    async def set_first_credentials(self, member_id: int, username: str, password_hash: str) -> bool:
+        """Give an active member without a password a username and password; False if they have one."""
+        result = await self._guarded(
+            update(Member)
+            .where(Member.id == member_id, Member.status == "active", Member.password_hash.is_(None))
+            .values(username=username, username_key=username.casefold(), password_hash=password_hash)
+        )
+        return result.rowcount == 1
 
     async def credentials_of(self, member_id: int) -> Credentials | None:
         row = (

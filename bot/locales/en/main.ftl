@@ -2,14 +2,14 @@
 btn-back = ⬅️ Back
 btn-cancel = ✖️ Cancel
 btn-skip = Skip ➡️
-btn-accept = ✅ I agree
-btn-decline = I don't agree
+btn-accept = ✅ Agree and continue
+btn-decline = Not now
 btn-yes = Yes, please
 btn-no = No, thanks
 btn-confirm = ✅ Confirm
 btn-edit = ✏️ Edit a field
 btn-home = 🏠 Main menu
-btn-register = 📝 Register
+btn-register = 📝 Join
 btn-login = 🔑 Log in
 btn-language = 🌐 Language
 btn-help = ❓ Help
@@ -57,14 +57,14 @@ unknown-command = Unknown command. Send /help to see what I can do.
 not-understood = Sorry, I didn't understand that.
 
 ## Registration
-reg-ask-username = Step 1: choose a <b>username</b> (3-20 characters: letters, digits and underscores).
-reg-ask-password = Step 2: choose a <b>password</b> (8-64 characters, not only digits, not your username). Your message is deleted right away.
-reg-ask-email = Step 3: your <b>e-mail address</b>.
-reg-ask-phone = Step 4: tap "Share my number" below, or type your <b>phone number</b>.
-reg-ask-address = Step 5 (optional): your <b>delivery address</b> (5-200 characters).
-reg-ask-birthday = Step 6 (optional): your <b>birthday</b> as YYYY-MM-DD, e.g. 1990-05-20. There is a treat in your birthday month.
-reg-ask-privacy = Step 7: please read and accept the <a href="{$url}">privacy policy</a>. Registration needs it.
-reg-ask-marketing = Step 8: would you like to receive offers and promotions? You can change this any time in /profile.
+reg-ask-username = Choose a <b>username</b> (3-20 characters: Latin letters, digits and underscores).
+reg-ask-password = Choose a <b>password</b> (8-64 characters, not only digits, not your username). Your message is deleted right away.
+reg-ask-email = Your <b>e-mail address</b>.
+reg-ask-phone = Tap "Share my number" below, or type your <b>phone number</b>.
+reg-ask-address = Your <b>delivery address</b> (5-200 characters; you may skip this).
+reg-ask-birthday = Your <b>birthday</b> as YYYY-MM-DD, e.g. 1990-05-20 (you may skip this). There is a treat in your birthday month.
+reg-ask-privacy = Before you join, please read the <a href="{$url}">privacy policy</a>. Agree to continue; if you don't, nothing is saved.
+reg-ask-marketing = Would you like to receive offers and promotions? (Optional; change it any time in /profile.)
 reg-choose-field = Which field do you want to change?
 reg-summary =
     <b>Please check your details</b>
@@ -77,9 +77,10 @@ reg-summary =
     Offers: {$marketing}
 reg-keyboard-closed = OK.
 reg-phone-saved = ✅ Phone number {$phone} saved.
-reg-cancelled = Registration cancelled; nothing was saved.
-reg-privacy-required = Registration needs your consent to the privacy policy, so it has stopped. You can start again any time.
+reg-cancelled = Joining cancelled; nothing was saved.
+reg-privacy-required = OK, you have not joined and nothing was saved. Tap "Join" whenever you like.
 reg-done = 🎉 Welcome aboard! Your member number is <code>{$member_no}</code> and {$points} welcome points are yours.
+reg-progress = Step {$n} of {$total}
 reg-send-text = Please send text.
 field-username = Username
 field-password = Password
@@ -93,7 +94,8 @@ field-marketing = Offers
 login-ask-identifier = Your <b>username or e-mail</b>, please.
 login-ask-password = Your <b>password</b> (the message is deleted right away).
 login-done = ✅ Logged in; account <b>{$name}</b> is now linked to this Telegram account.
-login-moved-away = ⚠️ Account <b>{$name}</b> was just logged in from another Telegram account, so this chat is no longer linked. If this wasn't you, change your password now.
+login-moved-away = ⚠️ Account <b>{$name}</b> was just logged in from another Telegram account, so this chat is no longer linked. If this wasn't you, tap "Log in again" below, then send /password to change your password.
+btn-login-again = 🔑 Log in again
 link-done = ✅ Account <b>{$name}</b> is now linked to this Telegram account.
 logout-done = Unlinked. You can log in again any time.
 password-ask-old = Your <b>current password</b>, please (the message is deleted right away).
@@ -114,7 +116,7 @@ profile =
     Language: {$language}
     Offers: {$marketing}
 profile-saved = ✅ Saved.
-profile-ask-username = Your new username (3-20 characters: letters, digits and underscores).
+profile-ask-username = Your new username (3-20 characters: Latin letters a-z, digits and underscores).
 profile-ask-email = Your new e-mail address.
 profile-ask-phone = Share or type your new phone number.
 profile-ask-address = Your new address (5-200 characters).
@@ -145,7 +147,7 @@ error-not-allowed = That is not possible.
 error-not-found = Not found.
 error-username-too-short = That username is too short: at least 3 characters.
 error-username-too-long = That username is too long: at most 20 characters.
-error-username-bad-chars = A username may only contain letters, digits and underscores.
+error-username-bad-chars = A username may only contain Latin letters (a-z, A-Z), digits and underscores.
 error-username-taken = That username is taken; please choose another.
 error-password-too-short = That password is too short: at least 8 characters.
 error-password-too-long = That password is too long: at most 64 characters.
@@ -160,10 +162,21 @@ error-address-too-short = That address is too short: at least 5 characters.
 error-address-too-long = That address is too long: at most 200 characters.
 error-birthday-format = Please write your birthday as YYYY-MM-DD, e.g. 1990-05-20.
 error-birthday-range = A birthday must be after 1900 and before today.
+error-birthday-no-such-date = There is no such date; please check the month and day (e.g. 1990-02-28).
 error-field-unknown = That field cannot be changed.
 error-send-text = Please send text.
 error-link-invalid = This link is invalid, expired or already used.
 error-account-unavailable = This account is not available; please contact support.
 error-login-failed = Wrong username or password.
-error-locked = 🔒 Too many failed attempts. Logging in is locked until {$until}.
+error-locked = 🔒 Too many failed attempts. Please try again in { $minutes ->
+        [one] 1 minute
+       *[other] {$minutes} minutes
+    }.
+error-slow-down = ⏳ This account had several failed logins recently. For its safety, please try again in { $minutes ->
+        [1] { $seconds ->
+            [one] 1 second
+           *[other] {$seconds} seconds
+        }
+       *[other] {$minutes} minutes
+    }.
 error-old-password-wrong = That is not your current password; please try again.

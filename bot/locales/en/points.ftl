@@ -3,6 +3,7 @@ cmd-points = Points and history
 cmd-checkin = Daily check-in
 btn-points = 🪙 Points
 btn-checkin = 📅 Check in
+btn-checked-in = ✅ Checked in today
 points-btn-prev = ⬅️ Newer
 points-btn-next = Older ➡️
 
@@ -21,7 +22,8 @@ points-progress-next = Spend {$amount} more within 12 months to reach {$tier}.
 points-progress-top = You are at the highest tier. Thank you!
 points-history = <b>History</b> (page {$page} of {$pages})
 points-history-empty = No points activity yet.
-points-row = {$date} · {$kind} · <b>{$amount}</b> · {$reason} · balance {$balance}
+points-row = {$date} · {$kind} · <b>{$amount}</b> · balance {$balance}
+points-row-reason = {$date} · {$kind} ({$reason}) · <b>{$amount}</b> · balance {$balance}
 
 points-kind-welcome = Welcome
 points-kind-checkin = Check-in
@@ -36,12 +38,13 @@ points-kind-refund = Refund
 points-kind-review = Review
 points-kind-referral = Referral
 points-kind-birthday = Birthday
+points-kind-profile = Profile completed
 
 checkin-done = ✅ Checked in: +{$points} points. Streak: {$streak} { $streak ->
         [one] day
        *[other] days
     } in a row.
-checkin-bonus = 🎉 {$days}-day streak bonus: +{$bonus} points!
+checkin-done-bonus = ✅ Checked in: +{$points} points (incl. {$bonus} for your {$streak}-day streak)!
 points-expiry-reminder = ⏳ {$points} of your points expire on {$date} (in {$days} days). Use them before then!
 tier-upgraded = 🎊 Congratulations! You are now a <b>{$tier}</b> member and earn points ×{$multiplier}.
 

@@ -3,6 +3,7 @@ cmd-points = 积分与明细
 cmd-checkin = 每日签到
 btn-points = 🪙 我的积分
 btn-checkin = 📅 签到
+btn-checked-in = ✅ 今日已签到
 points-btn-prev = ⬅️ 较新
 points-btn-next = 较早 ➡️
 
@@ -21,7 +22,8 @@ points-progress-next = 12 个月内再消费 {$amount} 即可升级为{$tier}。
 points-progress-top = 您已是最高等级会员，感谢支持！
 points-history = <b>积分明细</b>（第 {$page}/{$pages} 页）
 points-history-empty = 暂无积分记录。
-points-row = {$date} · {$kind} · <b>{$amount}</b> · {$reason} · 余额 {$balance}
+points-row = {$date} · {$kind} · <b>{$amount}</b> · 余额 {$balance}
+points-row-reason = {$date} · {$kind}（{$reason}）· <b>{$amount}</b> · 余额 {$balance}
 
 points-kind-welcome = 注册奖励
 points-kind-checkin = 签到
@@ -36,8 +38,9 @@ points-kind-refund = 退款
 points-kind-review = 评价奖励
 points-kind-referral = 邀请奖励
 points-kind-birthday = 生日礼
+points-kind-profile = 完善资料奖励
 checkin-done = ✅ 签到成功：+{$points} 积分，已连续签到 {$streak} 天。
-checkin-bonus = 🎉 连续签到 {$days} 天奖励：+{$bonus} 积分！
+checkin-done-bonus = ✅ 签到成功：+{$points} 积分（含连续签到 {$streak} 天奖励 {$bonus} 积分）！
 points-expiry-reminder = ⏳ 您有 {$points} 积分将于 {$date} 过期（还剩 {$days} 天），请尽快使用！
 tier-upgraded = 🎊 恭喜！您已升级为<b>{$tier}</b>，购物积分 ×{$multiplier}。
 
