@@ -158,8 +158,8 @@ async def test_one_worker_leads_and_another_takes_over_when_it_stops(workers: li
         await leader.leadership.tick()
     assert follower.jobs is None and leader.leadership.is_leader
     await leader.stop()
-    await _until(lambda: follower.leadership.is_leader and follower.jobs is not None)  # elected, then starts jobs
-    assert follower.jobs.scheduler.running
+    await _until(lambda: follower.jobs is not None)  # elected, then the jobs start
+    assert follower.leadership.is_leader and follower.jobs.scheduler.running
 
 
 async def test_the_webhook_is_set_by_the_leader_only(emulator: TelegramEmulator, workers: list[BotApp]) -> None:
@@ -217,6 +217,22 @@ async def test_a_leader_that_cannot_renew_steps_down() -> None:
     assert events == ["elected", "lost"] and not leadership.is_leader
 
 
+async def _healthy_workers(port: int, count: int) -> dict[int, bool]:
+    """/healthz on new connections until `count` worker processes have answered: pid -> leader."""
+    seen: dict[int, bool] = {}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
+        for _ in range(600):
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                if response.status == 200:
+                    health = await response.json()
+                    assert health["status"] == "ok"
+                    seen[health["pid"]] = health["leader"]
+            if len(seen) == count:
+                return seen
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"only {len(seen)} worker(s) answered /healthz")
+
+
 async def test_gunicorn_serves_two_workers_on_one_port(emulator: TelegramEmulator, postgres_url: str) -> None:
     """The deployment command of docs/SCALING.md; importing the bot (pinning aiogram's models) takes seconds."""
     port = _free_port()
@@ -231,9 +247,8 @@ async def test_gunicorn_serves_two_workers_on_one_port(emulator: TelegramEmulato
     try:
         await _until(lambda: process.poll() is not None or any(r.method == "setWebhook" for r in emulator.requests), 90)
         assert process.poll() is None, process.stdout.read().decode()
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert response.status == 200 and (await response.json())["status"] == "ok"
+        workers = await _healthy_workers(port, 2)
+        assert sorted(workers.values()) == [False, True]  # two processes answer, one of them leads
         user = new_user(emulator)
         await user.send("/start")
         assert t("btn-register") in (await user.expect_message(timeout=15)).button_texts, emulator.errors
