@@ -20,7 +20,7 @@ from bot.render import local_date, quote
 from bot import update_log
 from models.base import utcnow
 from models.database import Database
-from services import accounts, points
+from services import accounts, coupons, points
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
 
@@ -79,6 +79,10 @@ async def expire_points(database: Database) -> int:
     return await points.expire_due(UnitOfWork(database))
 
 
+async def expire_coupons(database: Database) -> int:
+    return await coupons.expire_due(UnitOfWork(database))
+
+
 async def review_tiers(database: Database, policy: ShopPolicy) -> int:
     return await points.review_tiers(UnitOfWork(database), policy.tiers)
 
@@ -93,6 +97,8 @@ class BackgroundJobs:
         self.scheduler.add_job(release_points, IntervalTrigger(minutes=10), args=[database],
                                id="points-release", **options)
         self.scheduler.add_job(expire_points, IntervalTrigger(hours=1), args=[database], id="points-expire", **options)
+        self.scheduler.add_job(expire_coupons, IntervalTrigger(minutes=30), args=[database],
+                               id="coupons-expire", **options)
         self.scheduler.add_job(send_expiry_reminders, IntervalTrigger(hours=1), args=messages,
                                id="points-reminders", **options)
         self.scheduler.add_job(review_tiers, CronTrigger(hour=3, minute=30, timezone=policy.tz),
