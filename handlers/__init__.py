@@ -8,8 +8,8 @@ from aiogram import Router
 
 
 def create_routers() -> list[Router]:
-    from handlers import fallback, language, login, points, profile, registration, start
+    from handlers import coupons, fallback, language, login, points, profile, registration, start
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    features = (start, registration, login, profile, language, points, fallback)
+    features = (start, registration, login, profile, language, points, coupons, fallback)
     return [feature.create_router() for feature in features]

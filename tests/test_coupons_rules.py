@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.coupons import Terms, best_first, discount, discount_of_lines, normalise_code, show_code
+from services.coupons import (
+    Terms,
+    best_first,
+    discount,
+    discount_of_lines,
+    normalise_code,
+    show_code,
+)
 from services.coupons.rules import ALPHABET, new_code, validity
 from services.errors import InvalidInput
 

@@ -8,11 +8,43 @@
 """
 
 from models.repositories.coupons import Campaign, CouponView
-from services.coupons.claims import Claimed, LimitReached, SoldOut, claim, issue, issue_in_open_uow, redeem_code
-from services.coupons.lifecycle import consume, expire_due, lock, restore, revoke, unlock
-from services.coupons.rules import Terms, best_first, discount, discount_of_lines, normalise_code, show_code
+from services.coupons.claims import (
+    Claimed,
+    LimitReached,
+    SoldOut,
+    claim,
+    issue,
+    issue_in_open_uow,
+    redeem_code,
+)
+from services.coupons.lifecycle import (
+    consume,
+    expire_due,
+    lock,
+    restore,
+    revoke,
+    unlock,
+)
+from services.coupons.rules import (
+    Terms,
+    best_first,
+    discount,
+    discount_of_lines,
+    normalise_code,
+    show_code,
+)
 from services.coupons.staff import CampaignSpec, create_campaign, pause, resume
-from services.coupons.views import Offer, Page, campaign, centre, coupon_of, expiring_soon, past, terms, wallet
+from services.coupons.views import (
+    Offer,
+    Page,
+    campaign,
+    centre,
+    coupon_of,
+    expiring_soon,
+    past,
+    terms,
+    wallet,
+)
 
 __all__ = [
     "Campaign", "CampaignSpec", "Claimed", "CouponView", "LimitReached", "Offer", "Page", "SoldOut", "Terms",
