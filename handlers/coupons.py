@@ -178,6 +178,8 @@ async def claim_button(callback: CallbackQuery, callback_data: CouponCb, uow: Un
         callback_answer.text, callback_answer.show_alert = error_text(t, error, policy.tz), True
         return
     callback_answer.text = t("coupons-claimed-toast")
+    text, markup = await centre_view(uow, member, t, lang, policy)  # what is left, and "you have" + 1
+    await callback.message.edit_text(text, reply_markup=markup)
     line = coupon_line(t, claimed.coupon, lang, policy, utcnow())
     await callback.message.answer(f"{t('coupons-claimed')}\n\n{line}", reply_markup=to_wallet(t))
 

@@ -56,6 +56,8 @@ async def test_claim_from_the_centre_then_the_limit_and_sold_out(bot_env: BotEnv
     claimed = await member.expect_message()
     assert shown("coupons-claimed") in claimed.text and says(claimed.text, "coupons-line", name=name, benefit=ANY,
                                                              start=ANY, end=ANY, code=ANY, status=ANY)
+    assert says(centre.text, "coupons-offer", name=name, benefit=ANY, left=shown("coupons-left", count=4),
+                price=ANY, mine=1, limit=1)
     toast = await member.press(centre, t("coupons-btn-claim", name=name))
     assert toast == t("error-coupon-limit-reached", limit=1)
     toast = await member.press(centre, t("coupons-btn-claim", name=gone_name))

@@ -164,3 +164,12 @@ async def test_registration_issues_the_welcome_coupon_in_its_own_transaction(uow
     assert await statuses(probe, first.id) == ["available"] and await statuses(probe, second.id) == []
     assert await probe.scalar(select(CouponCampaign.claimed).where(CouponCampaign.id == campaign_id)) == 1
     assert await members.register(uow, form(), next_telegram_id(), ShopPolicy(welcome_coupon="no-such-campaign"))
+
+
+def test_the_expiry_job_is_scheduled() -> None:
+    from unittest.mock import MagicMock
+
+    from bot.scheduler import BackgroundJobs, expire_coupons
+
+    jobs = BackgroundJobs(MagicMock(), MagicMock(), ShopPolicy(), "zh")
+    assert jobs.scheduler.get_job("coupons-expire").func is expire_coupons
