@@ -84,6 +84,8 @@ class CouponAction(str, Enum):
     cancel = "cancel"  # the points confirmation
     code = "code"  # start "enter a code"
     code_cancel = "code_cancel"
+    gift = "gift"  # coupon `id`: make a gift link
+    ungift = "ungift"  # coupon `id`: take the link back
 
 
 class CouponCb(CallbackData, prefix="cp"):

@@ -8,8 +8,18 @@ from aiogram import Router
 
 
 def create_routers() -> list[Router]:
-    from handlers import coupons, fallback, language, login, points, profile, registration, start
+    from handlers import (
+        coupon_gifts,
+        coupons,
+        fallback,
+        language,
+        login,
+        points,
+        profile,
+        registration,
+        start,
+    )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    features = (start, registration, login, profile, language, points, coupons, fallback)
+    features = (coupon_gifts, start, registration, login, profile, language, points, coupons, fallback)
     return [feature.create_router() for feature in features]

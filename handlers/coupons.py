@@ -150,7 +150,11 @@ async def show_coupon(callback: CallbackQuery, callback_data: CouponCb, uow: Uni
         callback_answer.text, callback_answer.show_alert = error_text(t, error, policy.tz), True
         return
     text = f"{t('coupons-detail')}\n\n{coupon_line(t, coupon, lang, policy, utcnow())}"
-    await callback.message.edit_text(text, reply_markup=to_wallet(t))
+    rows: list[list[Button]] = []
+    if coupon.status == "available" and coupon.campaign.giftable and coupon.received_from is None:
+        rows.append([(t("coupons-btn-gift"), CouponCb(action=CouponAction.gift, id=coupon.id))])
+    rows.append([(t("coupons-btn-wallet"), CouponCb(action=CouponAction.wallet))])
+    await callback.message.edit_text(text, reply_markup=keyboards.inline(rows))
 
 
 async def centre_button(callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, lang: str,

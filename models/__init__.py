@@ -1,7 +1,7 @@
 """Database tables and the async repository layer."""
 
 from models.base import Base
-from models.coupons import Coupon, CouponCampaign, CouponClaim
+from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
@@ -11,6 +11,7 @@ __all__ = [
     "Coupon",
     "CouponCampaign",
     "CouponClaim",
+    "CouponGift",
     "FsmRecord",
     "LinkToken",
     "LoginFailure",

@@ -73,6 +73,8 @@ class Coupon(Base):
     valid_until: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when the coupon came as a gift: a received coupon is not gifted on again.
+    received_from: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
 
 
 class CouponClaim(Base):
@@ -84,3 +86,18 @@ class CouponClaim(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CouponGift(Base):
+    """A gift link for one coupon: only the token's hash is stored; `open` until taken or taken back."""
+
+    __tablename__ = "coupon_gifts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id"), index=True)
+    giver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | accepted | cancelled
+    receiver_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,5 +1,6 @@
 """Coupons through the fake Telegram: the centre, points redemption, codes, wallet pages, forged buttons."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -168,3 +169,44 @@ async def test_forged_buttons_are_refused_and_change_nothing(bot_env: BotEnv, me
     assert await held(bot_env, member.member_id) == []
     count = await bot_env.probe.scalar(select(func.count()).where(Coupon.campaign_id == staff_id))
     assert count == 1
+
+
+async def gift_link(bot_env: BotEnv, member: SimUser, coupon: coupons.CouponView) -> tuple[object, str]:
+    """The giver opens the coupon from the wallet and makes a link; returns the screen and the /start text."""
+    await member.send("/coupons")
+    screen = await member.expect_message()
+    await member.press(screen, coupons.show_code(coupon.code))
+    await member.press(screen, t("coupons-btn-gift"))
+    assert says(screen.text, "coupons-gift-link", link=ANY)
+    payload = re.search(r"start=(gift_[A-Za-z0-9_-]+)", screen.text).group(1)
+    return screen, f"/start {payload}"
+
+
+async def test_a_gift_link_goes_to_the_first_other_member_and_can_be_taken_back(
+    bot_env: BotEnv, member: SimUser,
+) -> None:
+    staff_id, name = await campaign(bot_env, channel="staff", per_member_limit=1)
+    first, second = bot_env.new_user(), bot_env.new_user()
+    first_id, second_id = await bot_env.make_member(first), await bot_env.make_member(second)
+    kept = await coupons.issue(bot_env.uow(), staff_id, member.member_id)
+    screen, start = await gift_link(bot_env, member, kept)
+    await member.press(screen, t("coupons-btn-ungift"))
+    assert screen.text == shown("coupons-gift-taken-back")
+    await first.send(start)
+    assert (await first.expect_message()).text == shown("error-coupon-gift-gone")
+    _, start = await gift_link(bot_env, member, kept)
+    await member.send(start)
+    assert (await member.expect_message()).text == shown("error-coupon-gift-own")
+    await first.send(start)
+    received = await first.expect_message()
+    assert shown("coupons-gift-received") in received.text and name in received.text
+    await second.send(start)
+    assert (await second.expect_message()).text == shown("error-coupon-gift-gone")
+    assert await held(bot_env, member.member_id) == [] and await held(bot_env, first_id) == ["available"]
+    assert await held(bot_env, second_id) == []
+    await first.send("/coupons")
+    wallet = await first.expect_message()
+    await first.press(wallet, coupons.show_code(kept.code))
+    assert t("coupons-btn-gift") not in wallet.button_texts  # a received coupon is not gifted on
+    toast = await press_data(bot_env, first, wallet, CouponCb(action=CouponAction.gift, id=kept.id).pack())
+    assert toast == t("error-coupon-gift-not-allowed")

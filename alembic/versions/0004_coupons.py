@@ -1,4 +1,4 @@
-"""coupons: campaigns, coupons, per-member claim slots
+"""coupons: campaigns, coupons, per-member claim slots, gift links
 
 Revision ID: 0004
 Revises: 0003
@@ -65,6 +65,8 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("received_from", BIG_ID, nullable=True),
+        sa.ForeignKeyConstraint(["received_from"], ["members.id"], name=op.f("fk_coupons_received_from_members")),
         sa.ForeignKeyConstraint(
             ["campaign_id"], ["coupon_campaigns.id"], name=op.f("fk_coupons_campaign_id_coupon_campaigns")
         ),
@@ -88,9 +90,30 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_coupon_claims_member_id_members")),
         sa.PrimaryKeyConstraint("campaign_id", "member_id", "n", name=op.f("pk_coupon_claims")),
     )
+    op.create_table(
+        "coupon_gifts",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("coupon_id", BIG_ID, nullable=False),
+        sa.Column("giver_id", BIG_ID, nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("receiver_id", BIG_ID, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["coupon_id"], ["coupons.id"], name=op.f("fk_coupon_gifts_coupon_id_coupons")),
+        sa.ForeignKeyConstraint(["giver_id"], ["members.id"], name=op.f("fk_coupon_gifts_giver_id_members")),
+        sa.ForeignKeyConstraint(["receiver_id"], ["members.id"], name=op.f("fk_coupon_gifts_receiver_id_members")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coupon_gifts")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_coupon_gifts_token_hash")),
+    )
+    with op.batch_alter_table("coupon_gifts") as batch:
+        batch.create_index(batch.f("ix_coupon_gifts_coupon_id"), ["coupon_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("coupon_gifts") as batch:
+        batch.drop_index(batch.f("ix_coupon_gifts_coupon_id"))
+    op.drop_table("coupon_gifts")
     op.drop_table("coupon_claims")
     with op.batch_alter_table("coupons") as batch:
         batch.drop_index("ix_coupons_status_valid_until")

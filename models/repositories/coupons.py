@@ -11,13 +11,14 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.coupons import Coupon, CouponCampaign, CouponClaim
+from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.database import insert_for
 from models.members import Member
 
 CAMPAIGNS = CouponCampaign.__table__
 COUPONS = Coupon.__table__
 CLAIMS = CouponClaim.__table__
+GIFTS = CouponGift.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class CouponView:
     valid_from: datetime
     valid_until: datetime
     used_at: datetime | None
+    received_from: int | None
     campaign: Campaign
 
 
@@ -197,6 +199,51 @@ class CouponRepository:
             update(COUPONS).where(COUPONS.c.id.in_(ids), COUPONS.c.status == "available").values(status="expired")
         )
         return result.rowcount
+
+    # --- gifts ---------------------------------------------------------------------------------
+
+    async def open_gift(self, coupon_id: int, giver_id: int, token_hash: str, now: datetime) -> None:
+        """A new link for the coupon; an earlier open link for it stops working."""
+        await self.cancel_gifts(coupon_id, giver_id)
+        await self.session.execute(
+            GIFTS.insert().values(coupon_id=coupon_id, giver_id=giver_id, token_hash=token_hash, status="open",
+                                  created_at=now)
+        )
+
+    async def cancel_gifts(self, coupon_id: int, giver_id: int) -> int:
+        result = await self.session.execute(
+            update(GIFTS).where(GIFTS.c.coupon_id == coupon_id, GIFTS.c.giver_id == giver_id, GIFTS.c.status == "open")
+            .values(status="cancelled")
+        )
+        return result.rowcount
+
+    async def gift_by_hash(self, token_hash: str) -> tuple[int, int, int, str] | None:
+        """(gift id, coupon id, giver id, status)."""
+        row = (
+            await self.session.execute(
+                select(GIFTS.c.id, GIFTS.c.coupon_id, GIFTS.c.giver_id, GIFTS.c.status)
+                .where(GIFTS.c.token_hash == token_hash)
+            )
+        ).first()
+        return tuple(row) if row else None
+
+    async def accept_gift(self, gift_id: int, receiver_id: int, now: datetime) -> bool:
+        """Only the first taker moves the gift out of `open`."""
+        result = await self.session.execute(
+            update(GIFTS).where(GIFTS.c.id == gift_id, GIFTS.c.status == "open")
+            .values(status="accepted", receiver_id=receiver_id, accepted_at=now)
+        )
+        return result.rowcount == 1
+
+    async def hand_over(self, coupon_id: int, giver_id: int, receiver_id: int, now: datetime) -> bool:
+        """The coupon changes owner if the giver still holds it, unused and valid."""
+        result = await self.session.execute(
+            update(COUPONS)
+            .where(COUPONS.c.id == coupon_id, COUPONS.c.member_id == giver_id, COUPONS.c.status == "available",
+                   COUPONS.c.valid_until > now)
+            .values(member_id=receiver_id, received_from=giver_id)
+        )
+        return result.rowcount == 1
 
     async def member_tier(self, member_id: int) -> str | None:
         return await self.session.scalar(select(Member.tier).where(Member.id == member_id))

@@ -5,9 +5,11 @@
     lifecycle.py  lock / unlock / consume / restore / revoke, and the expiry job
     staff.py      create, pause, resume a campaign
     views.py      wallet, past coupons (paged), one coupon, the coupon centre
+    gifts.py      gift links: offer, take back, accept
 """
 
 from models.repositories.coupons import Campaign, CouponView
+from services.coupons import gifts
 from services.coupons.claims import (
     Claimed,
     LimitReached,
@@ -47,8 +49,39 @@ from services.coupons.views import (
 )
 
 __all__ = [
-    "Campaign", "CampaignSpec", "Claimed", "CouponView", "LimitReached", "Offer", "Page", "SoldOut", "Terms",
-    "best_first", "campaign", "centre", "claim", "consume", "coupon_of", "create_campaign", "discount",
-    "discount_of_lines", "expire_due", "expiring_soon", "issue", "issue_in_open_uow", "lock", "normalise_code",
-    "past", "pause", "redeem_code", "restore", "resume", "revoke", "show_code", "terms", "unlock", "wallet",
+    "Campaign",
+    "CampaignSpec",
+    "Claimed",
+    "CouponView",
+    "LimitReached",
+    "Offer",
+    "Page",
+    "SoldOut",
+    "Terms",
+    "best_first",
+    "campaign",
+    "centre",
+    "claim",
+    "consume",
+    "coupon_of",
+    "create_campaign",
+    "discount",
+    "discount_of_lines",
+    "expire_due",
+    "expiring_soon",
+    "gifts",
+    "issue",
+    "issue_in_open_uow",
+    "lock",
+    "normalise_code",
+    "past",
+    "pause",
+    "redeem_code",
+    "restore",
+    "resume",
+    "revoke",
+    "show_code",
+    "terms",
+    "unlock",
+    "wallet",
 ]

@@ -74,3 +74,16 @@ error-coupon-campaign-invalid = The campaign settings are incomplete or wrong.
 error-coupon-campaign-exists = A campaign with that code already exists.
 error-coupon-redeem-code-exists = That code belongs to another campaign.
 error-coupon-campaign-not-found = Campaign not found.
+
+coupons-btn-gift = 🎁 Gift to a friend
+coupons-btn-ungift = ↩️ Take back
+coupons-gift-link =
+    Send this link to a friend; the first member who opens it receives the coupon:
+    {$link}
+    You can take it back until someone has taken it.
+coupons-gift-taken-back = Taken back: the link no longer works and the coupon stays in your wallet.
+coupons-gift-received = 🎁 A friend gave you a coupon:
+error-coupon-gift-not-allowed = This coupon cannot be gifted (the campaign forbids it, or it was a gift to you).
+error-coupon-gift-unknown = This gift link is not valid.
+error-coupon-gift-own = This is your own gift; send the link to a friend.
+error-coupon-gift-gone = This coupon has already been taken or taken back.

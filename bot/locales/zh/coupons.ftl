@@ -74,3 +74,16 @@ error-coupon-campaign-invalid = 活动设置不完整或有误。
 error-coupon-campaign-exists = 已有同名活动代码。
 error-coupon-redeem-code-exists = 这个券码已被其他活动使用。
 error-coupon-campaign-not-found = 没有找到这个活动。
+
+coupons-btn-gift = 🎁 赠送给好友
+coupons-btn-ungift = ↩️ 收回
+coupons-gift-link =
+    请把下面的链接发给好友，第一位打开链接的会员将收到这张优惠券：
+    {$link}
+    在好友领取之前，您可以随时收回。
+coupons-gift-taken-back = 已收回，链接失效，优惠券仍在您的券包中。
+coupons-gift-received = 🎁 您收到了一张好友赠送的优惠券：
+error-coupon-gift-not-allowed = 这张优惠券不能赠送（活动不允许，或是别人赠送给您的）。
+error-coupon-gift-unknown = 这个赠送链接无效。
+error-coupon-gift-own = 这是您自己赠送的优惠券，请把链接发给好友。
+error-coupon-gift-gone = 这张优惠券已被领取或已收回。
