@@ -40,6 +40,9 @@ async def claim(
 ) -> Claimed:
     """A member taps "claim" (or confirms a points redemption) in the coupon centre."""
     now = now or utcnow()
+    async with uow.read():
+        seen = await uow.coupons.campaign(campaign_id)
+    _refuse_early(seen)
     async with uow.write():
         campaign = await uow.coupons.campaign(campaign_id)
         if campaign is None or campaign.channel not in MEMBER_CHANNELS:
@@ -47,6 +50,15 @@ async def claim(
         claimed = await _obtain(uow, campaign, member_id, tiers, now)
         await uow.commit()
     return claimed
+
+
+def _refuse_early(campaign: Campaign | None) -> None:
+    """Refusals a snapshot read can make without queueing for a write: in a rush most claimers
+    find the stock gone, and `claimed` only grows. The write re-checks everything."""
+    if campaign is None or campaign.channel not in MEMBER_CHANNELS:
+        raise NotAllowed("coupon-not-claimable")
+    if campaign.left == 0:
+        raise SoldOut()
 
 
 async def redeem_code(uow: UnitOfWork, member_id: int, raw: str, tiers: Tiers, now: datetime | None = None) -> Claimed:
