@@ -75,6 +75,8 @@ class Coupon(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set when the coupon came as a gift: a received coupon is not gifted on again.
     received_from: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # The "expires in 3 days" message was claimed (set once by a conditional update, so sent once).
+    nudged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CouponClaim(Base):

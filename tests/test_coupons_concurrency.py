@@ -77,3 +77,21 @@ async def test_points_redemptions_racing_points_spends_never_overdraw(database: 
     assert await issued(probe, campaign_id) == len(redeemed)
     assert await probe.scalar(select(CouponCampaign.claimed).where(CouponCampaign.id == campaign_id)) == len(redeemed)
     assert [d for d in await points.audit(UnitOfWork(database)) if d.member_id == member_id] == []
+
+
+async def test_two_processes_claiming_nudges_at_once_never_both_get_a_coupon(database: Database) -> None:
+    from tests.conftest import next_telegram_id
+
+    campaign_id = await new_campaign(UnitOfWork(database), channel="staff", valid_days=2)
+    uow = UnitOfWork(database)
+    for _ in range(6):
+        member_id = await new_member(uow)
+        telegram_id = next_telegram_id()
+        async with uow.write():
+            await uow.members.remember_telegram_user(telegram_id, "en")
+            await uow.members.update_fields(member_id, {"telegram_id": telegram_id})
+            await uow.commit()
+        await coupons.issue(uow, campaign_id, member_id, now=T0)
+    batches = await asyncio.gather(*(coupons.claim_nudges(UnitOfWork(database), now=T0) for _ in range(4)))
+    ids = [nudge.coupon.id for batch in batches for nudge in batch if nudge.coupon.campaign.id == campaign_id]
+    assert len(ids) == len(set(ids)) == 6

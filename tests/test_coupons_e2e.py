@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot import scheduler
 from bot.callbacks import CouponAction, CouponCb
+from bot.dispatcher import shop_policy
 from models.base import utcnow
 from models.coupons import Coupon
 from models.members import Member
@@ -210,3 +212,18 @@ async def test_a_gift_link_goes_to_the_first_other_member_and_can_be_taken_back(
     assert t("coupons-btn-gift") not in wallet.button_texts  # a received coupon is not gifted on
     toast = await press_data(bot_env, first, wallet, CouponCb(action=CouponAction.gift, id=kept.id).pack())
     assert toast == t("error-coupon-gift-not-allowed")
+
+
+async def test_a_coupon_ending_within_three_days_is_nudged_once(bot_env: BotEnv, member: SimUser) -> None:
+    staff_id, name = await campaign(bot_env, channel="staff", valid_days=10, per_member_limit=2)
+    coupon = await coupons.issue(bot_env.uow(), staff_id, member.member_id)
+    policy = shop_policy(bot_env.settings)
+    args = (bot_env.app.bot, bot_env.database, policy, bot_env.settings.default_language)
+    await scheduler.send_coupon_nudges(*args, now=coupon.valid_until - timedelta(days=4))
+    assert member.messages == []
+    await scheduler.send_coupon_nudges(*args, now=coupon.valid_until - timedelta(days=2))
+    nudge = await member.expect_message()
+    day = coupon.valid_until.astimezone(policy.tz).strftime("%Y-%m-%d")
+    assert nudge.text == shown("coupons-expiry-nudge", name=name, date=day, code=coupons.show_code(coupon.code))
+    await scheduler.send_coupon_nudges(*args, now=coupon.valid_until - timedelta(days=1))
+    assert len(member.messages) == 1

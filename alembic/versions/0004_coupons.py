@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("received_from", BIG_ID, nullable=True),
+        sa.Column("nudged_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["received_from"], ["members.id"], name=op.f("fk_coupons_received_from_members")),
         sa.ForeignKeyConstraint(
             ["campaign_id"], ["coupon_campaigns.id"], name=op.f("fk_coupons_campaign_id_coupon_campaigns")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.database import insert_for
-from models.members import Member
+from models.members import Member, TelegramUser
 
 CAMPAIGNS = CouponCampaign.__table__
 COUPONS = Coupon.__table__
@@ -67,6 +67,15 @@ class CouponView:
     used_at: datetime | None
     received_from: int | None
     campaign: Campaign
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """A claimed "your coupon expires soon" message."""
+
+    telegram_id: int
+    language: str | None
+    coupon: CouponView
 
 
 _CAMPAIGN_COLUMNS = [CAMPAIGNS.c[name] for name in Campaign.__slots__]
@@ -199,6 +208,28 @@ class CouponRepository:
             update(COUPONS).where(COUPONS.c.id.in_(ids), COUPONS.c.status == "available").values(status="expired")
         )
         return result.rowcount
+
+    async def claim_nudges(self, now: datetime, until: datetime, limit: int) -> list[Nudge]:
+        """Claim "expires soon" messages for available coupons ending before `until`; each once, in any process."""
+        due = (
+            select(COUPONS.c.id).where(COUPONS.c.status == "available", COUPONS.c.nudged_at.is_(None),
+                                       COUPONS.c.valid_until > now, COUPONS.c.valid_until <= until)
+            .order_by(COUPONS.c.valid_until).limit(limit)
+        )
+        ids = list(await self.session.scalars(due))
+        if not ids:
+            return []
+        claimed = list(await self.session.scalars(
+            update(COUPONS).where(COUPONS.c.id.in_(ids), COUPONS.c.nudged_at.is_(None)).values(nudged_at=now)
+            .returning(COUPONS.c.id)
+        ))
+        rows = await self.session.execute(
+            select(Member.telegram_id, TelegramUser.language, *_COUPON_COLUMNS, *_CAMPAIGN_COLUMNS)
+            .select_from(COUPONS.join(CAMPAIGNS).join(Member.__table__, Member.id == COUPONS.c.member_id))
+            .outerjoin(TelegramUser, TelegramUser.id == Member.telegram_id)
+            .where(COUPONS.c.id.in_(claimed), Member.telegram_id.is_not(None))
+        )
+        return [Nudge(row[0], row[1], _view(row[2:])) for row in rows]
 
     # --- gifts ---------------------------------------------------------------------------------
 

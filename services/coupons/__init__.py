@@ -20,6 +20,7 @@ from services.coupons.claims import (
     redeem_code,
 )
 from services.coupons.lifecycle import (
+    claim_nudges,
     consume,
     expire_due,
     lock,
@@ -62,6 +63,7 @@ __all__ = [
     "campaign",
     "centre",
     "claim",
+    "claim_nudges",
     "consume",
     "coupon_of",
     "create_campaign",

@@ -4,14 +4,16 @@ Each change is one conditional UPDATE on the status it expects (and, for order o
 on the order it is locked to), so two processes can never both move the same coupon.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from models.base import utcnow
 from models.coupons import Coupon
+from models.repositories.coupons import Nudge
 from services.errors import NotAllowed, NotFound
 from services.unit_of_work import UnitOfWork
 
 EXPIRY_BATCH = 200
+NUDGE_BEFORE = timedelta(days=3)
 
 
 async def _move(uow: UnitOfWork, coupon_id: int, expected: str, values: dict, *conditions: object) -> bool:
@@ -67,3 +69,12 @@ async def expire_due(uow: UnitOfWork, now: datetime | None = None, batch: int = 
         total += done
         if done < batch:
             return total
+
+
+async def claim_nudges(uow: UnitOfWork, now: datetime | None = None, limit: int = 500) -> list[Nudge]:
+    """Coupons ending within 3 days whose owner was not told yet; claimed here, so each goes out once."""
+    now = now or utcnow()
+    async with uow.write():
+        nudges = await uow.coupons.claim_nudges(now, now + NUDGE_BEFORE, limit)
+        await uow.commit()
+    return nudges

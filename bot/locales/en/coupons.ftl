@@ -87,3 +87,4 @@ error-coupon-gift-not-allowed = This coupon cannot be gifted (the campaign forbi
 error-coupon-gift-unknown = This gift link is not valid.
 error-coupon-gift-own = This is your own gift; send the link to a friend.
 error-coupon-gift-gone = This coupon has already been taken or taken back.
+coupons-expiry-nudge = ⏰ Your coupon “{$name}” expires on {$date} (code <code>{$code}</code>). Don't forget to use it.

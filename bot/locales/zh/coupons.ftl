@@ -87,3 +87,4 @@ error-coupon-gift-not-allowed = 这张优惠券不能赠送（活动不允许，
 error-coupon-gift-unknown = 这个赠送链接无效。
 error-coupon-gift-own = 这是您自己赠送的优惠券，请把链接发给好友。
 error-coupon-gift-gone = 这张优惠券已被领取或已收回。
+coupons-expiry-nudge = ⏰ 您的优惠券「{$name}」将于 {$date} 到期（券码 <code>{$code}</code>），别忘了使用哦。
