@@ -227,3 +227,13 @@ async def test_a_coupon_ending_within_three_days_is_nudged_once(bot_env: BotEnv,
     assert nudge.text == shown("coupons-expiry-nudge", name=name, date=day, code=coupons.show_code(coupon.code))
     await scheduler.send_coupon_nudges(*args, now=coupon.valid_until - timedelta(days=1))
     assert len(member.messages) == 1
+
+
+async def test_a_paused_campaign_and_a_tier_restriction_are_explained(bot_env: BotEnv, member: SimUser) -> None:
+    paused_id, paused = await campaign(bot_env)
+    _, gold_only = await campaign(bot_env, min_tier="gold")
+    centre = await open_centre(member)
+    await coupons.pause(bot_env.uow(), paused_id)
+    assert await member.press(centre, t("coupons-btn-claim", name=paused)) == t("error-coupon-paused")
+    assert await member.press(centre, t("coupons-btn-claim", name=gold_only)) == t("error-coupon-tier-required")
+    assert await held(bot_env, member.member_id) == []
