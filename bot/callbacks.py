@@ -20,6 +20,7 @@ class MenuAction(str, Enum):
     checkin = "checkin"
     profile = "profile"
     card = "card"
+    coupons = "coupons"
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -73,4 +74,26 @@ class PointsCb(CallbackData, prefix="pt"):
     """`page` of the history to show; `checkin` from the points screen."""
 
     action: PointsAction
+    page: int = 0
+
+
+class CouponAction(str, Enum):
+    wallet = "wallet"
+    past = "past"  # a page of used / expired coupons
+    show = "show"  # one coupon (`id`)
+    centre = "centre"
+    claim = "claim"  # campaign `id`: claim, or ask to confirm a points price
+    confirm = "confirm"  # campaign `id`: spend the points
+    cancel = "cancel"  # the points confirmation
+    code = "code"  # start "enter a code"
+    code_cancel = "code_cancel"
+    gift = "gift"  # coupon `id`: make a gift link
+    ungift = "ungift"  # coupon `id`: take the link back
+
+
+class CouponCb(CallbackData, prefix="cp"):
+    """`id` is a coupon or a campaign id (the handler re-checks who may use it); `page` of past coupons."""
+
+    action: CouponAction
+    id: int = 0
     page: int = 0

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     checkin_points: int = Field(default=5, ge=0)
     checkin_streak_days: int = Field(default=7, ge=0)
     checkin_streak_bonus: int = Field(default=20, ge=0)
+    # --- coupons (PRODUCT.md 3; .env.example "# Coupons")
+    welcome_coupon_campaign: str = ""
+    coupons_page_size: int = Field(default=5, ge=1, le=20)
 
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)

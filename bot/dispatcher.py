@@ -46,6 +46,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         earn_rate=settings.points_earn_rate,
         return_window=timedelta(days=settings.points_return_days),
         reminder_days=tuple(settings.points_reminder_days),
+        welcome_coupon=settings.welcome_coupon_campaign,
     )
 
 

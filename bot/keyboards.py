@@ -1,6 +1,6 @@
 """Keyboard builders: one inline style for every screen; every button text comes from the locales."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -37,6 +37,17 @@ def flow(t: Translator, *actions: FlowAction, back: bool = True, cancel: bool = 
     return inline([[(t(f"btn-{action.value}"), FlowCb(action=action)) for action in actions], nav])
 
 
+def pager(t: Translator, page: int, pages: int, at: Callable[[int], CallbackData]) -> list[Button]:
+    """Prev / next for a paged list: no prev on the first page and no next on the last, so a press
+    always edits the message into something new."""
+    buttons: list[Button] = []
+    if page > 0:
+        buttons.append((t("btn-page-prev"), at(page - 1)))
+    if page + 1 < pages:
+        buttons.append((t("btn-page-next"), at(page + 1)))
+    return buttons
+
+
 def cancel_only(t: Translator) -> InlineKeyboardMarkup:
     return flow(t, back=False)
 
@@ -69,6 +80,7 @@ def guest_menu(t: Translator) -> InlineKeyboardMarkup:
 # The member main menu, in display order: (action, text key).
 MEMBER_MENU: list[list[tuple[MenuAction, str]]] = [
     [(MenuAction.points, "btn-points"), (MenuAction.checkin, "btn-checkin")],
+    [(MenuAction.coupons, "btn-coupons")],
     [(MenuAction.profile, "btn-profile"), (MenuAction.card, "btn-card")],
     [(MenuAction.language, "btn-language"), (MenuAction.help, "btn-help")],
 ]

@@ -20,7 +20,7 @@ from bot.render import local_date, quote
 from bot import update_log
 from models.base import utcnow
 from models.database import Database
-from services import accounts, points
+from services import accounts, coupons, points
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
 
@@ -79,6 +79,26 @@ async def expire_points(database: Database) -> int:
     return await points.expire_due(UnitOfWork(database))
 
 
+async def expire_coupons(database: Database) -> int:
+    return await coupons.expire_due(UnitOfWork(database))
+
+
+async def send_coupon_nudges(
+    bot: Bot, database: Database, policy: ShopPolicy, default_language: str, now: datetime | None = None
+) -> int:
+    """"Your coupon expires soon", once per coupon (claimed in the database before sending)."""
+    sent = 0
+    for nudge in await coupons.claim_nudges(UnitOfWork(database), now):
+        language = pick_language(nudge.language, None, default_language)
+        coupon = nudge.coupon
+        text = translator(language)(
+            "coupons-expiry-nudge", name=quote(coupon.campaign.name(language)),
+            date=local_date(coupon.valid_until, policy.tz), code=coupons.show_code(coupon.code),
+        )
+        sent += bool(await deliver(bot, nudge.telegram_id, text))
+    return sent
+
+
 async def review_tiers(database: Database, policy: ShopPolicy) -> int:
     return await points.review_tiers(UnitOfWork(database), policy.tiers)
 
@@ -93,6 +113,10 @@ class BackgroundJobs:
         self.scheduler.add_job(release_points, IntervalTrigger(minutes=10), args=[database],
                                id="points-release", **options)
         self.scheduler.add_job(expire_points, IntervalTrigger(hours=1), args=[database], id="points-expire", **options)
+        self.scheduler.add_job(expire_coupons, IntervalTrigger(minutes=30), args=[database],
+                               id="coupons-expire", **options)
+        self.scheduler.add_job(send_coupon_nudges, IntervalTrigger(hours=1), args=messages,
+                               id="coupons-nudge", **options)
         self.scheduler.add_job(send_expiry_reminders, IntervalTrigger(hours=1), args=messages,
                                id="points-reminders", **options)
         self.scheduler.add_job(review_tiers, CronTrigger(hour=3, minute=30, timezone=policy.tz),

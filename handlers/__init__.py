@@ -8,8 +8,19 @@ from aiogram import Router
 
 
 def create_routers() -> list[Router]:
-    from handlers import fallback, language, login, points, profile, profile_setup, registration, start
+    from handlers import (
+        coupon_gifts,
+        coupons,
+        fallback,
+        language,
+        login,
+        points,
+        profile,
+        profile_setup,
+        registration,
+        start,
+    )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    features = (start, registration, login, profile, profile_setup, language, points, fallback)
+    features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
     return [feature.create_router() for feature in features]

@@ -1,12 +1,17 @@
 """Database tables and the async repository layer."""
 
 from models.base import Base
+from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
 
 __all__ = [
     "Base",
+    "Coupon",
+    "CouponCampaign",
+    "CouponClaim",
+    "CouponGift",
     "FsmRecord",
     "LinkToken",
     "LoginFailure",

@@ -7,7 +7,7 @@ from models.base import utcnow
 from models.members import parse_member_no
 from models.repositories.ledger import Entry
 from models.repositories.members import Duplicate, MemberView, Sender
-from services import passwords, validation
+from services import coupons, passwords, validation
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.points import postings
 from services.points.rules import expiry_for
@@ -97,6 +97,8 @@ async def register(uow: UnitOfWork, form: Registration, telegram_id: int, policy
             entry = Entry(member_id, "welcome", 0, 0, f"welcome:{member_id}", reason="welcome")
             expires = expiry_for(now, policy.tz)
             await uow.ledger.run(lambda ledger: postings.credit(ledger, entry, policy.welcome_points, now, expires))
+        if policy.welcome_coupon:
+            await coupons.issue_in_open_uow(uow, policy.welcome_coupon, member_id, now)
         member = await uow.members.view(member_id)
         await uow.commit()
     return member

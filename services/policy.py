@@ -31,3 +31,4 @@ class ShopPolicy:
     earn_rate: Decimal = Decimal("0.01")
     return_window: timedelta = timedelta(days=7)
     reminder_days: tuple[int, ...] = (30, 7)
+    welcome_coupon: str = ""  # campaign code issued on registration; empty: none

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
 from models.repositories.checkins import CheckinRepository
+from models.repositories.coupons import CouponRepository
 from models.repositories.ledger import LedgerRepository
 from models.repositories.logins import LoginRepository
 from models.repositories.members import MemberRepository
@@ -107,6 +108,10 @@ class UnitOfWork:
     @property
     def reminders(self) -> ReminderRepository:
         return ReminderRepository(self.session)
+
+    @property
+    def coupons(self) -> CouponRepository:
+        return CouponRepository(self.session)
 
     @property
     def updates(self) -> UpdateLogRepository:
