@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +15,8 @@ from bot.config import Settings
 from models import Member
 from sandbox.runner import Sandbox, sandbox_users
 from sandbox.web import SandboxUser
-from services.unit_of_work import UnitOfWork
 from services import accounts
+from services.unit_of_work import UnitOfWork
 from tests.conftest import service_unavailable, unique
 from tests.texts import ANY, pattern, shown, t
 
