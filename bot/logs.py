@@ -26,6 +26,7 @@ def setup_logging(level: str = "INFO") -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PersonalDataFilter())
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    # Routine start-up chatter of libraries; their warnings still show.
-    for noisy in ("apscheduler", "alembic.runtime.migration", "aiogram.event"):
+    # Routine chatter of libraries (start-up, a line per update, a line per answered callback query);
+    # their warnings still show.
+    for noisy in ("apscheduler", "alembic.runtime.migration", "aiogram.event", "aiogram.middlewares"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

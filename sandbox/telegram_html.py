@@ -73,7 +73,25 @@ def parse_text(text: str, parse_mode: str | None, entities: list[Entity] | None 
         parsed = parse_markdown(text)
     else:
         raise FormattingError("Bad Request: unsupported parse_mode")
-    return _trim(parsed)
+    return _with_commands(_trim(parsed))
+
+
+# Telegram marks /commands in a bot's text as bot_command entities, so clients make them tappable.
+_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")
+_OPAQUE = frozenset({"code", "pre", "text_link", "url", "email", "bot_command"})
+
+
+def _with_commands(parsed: FormattedText) -> FormattedText:
+    taken = [(e["offset"], e["offset"] + e["length"]) for e in parsed.entities if e["type"] in _OPAQUE]
+    found: list[Entity] = []
+    for match in _COMMAND.finditer(parsed.text):
+        start = utf16_len(parsed.text[: match.start()])
+        stop = start + utf16_len(match.group())
+        if not any(start < end and begin < stop for begin, end in taken):
+            found.append({"type": "bot_command", "offset": start, "length": stop - start})
+    if not found:
+        return parsed
+    return FormattedText(parsed.text, sorted([*parsed.entities, *found], key=lambda e: (e["offset"], -e["length"])))
 
 
 def _trim(parsed: FormattedText) -> FormattedText:

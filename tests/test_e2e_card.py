@@ -7,7 +7,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from sandbox.emulator import SimUser
 from services import cards
 from tests.conftest import BotEnv
 from tests.texts import t

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +15,8 @@ from bot.config import Settings
 from models import Member
 from sandbox.runner import Sandbox, sandbox_users
 from sandbox.web import SandboxUser
-from services.unit_of_work import UnitOfWork
 from services import accounts
+from services.unit_of_work import UnitOfWork
 from tests.conftest import service_unavailable, unique
 from tests.texts import ANY, pattern, shown, t
 
@@ -123,56 +124,41 @@ async def make_member(sandbox: Sandbox, user_id: int) -> str:
     return name
 
 
-async def test_new_member_registers_in_the_page(page: Page, sandbox: Sandbox) -> None:
+async def test_new_member_joins_in_the_page(page: Page, sandbox: Sandbox) -> None:
+    """Quick join: consent, the optional marketing question, "Share my number", and the member exists."""
     from playwright.async_api import expect
 
-    name = unique("Alice")
+    first_name = sandbox.emulator.users[ALICE].first_name
     await open_chat(page, sandbox, ALICE)
     await page.locator("#start-button").click()
-    welcome = bot_message(page, shown("start-guest", name=sandbox.emulator.users[ALICE].first_name))
+    welcome = bot_message(page, shown("start-guest", name=first_name))
     await expect(welcome).to_be_visible()
     welcome_id = await welcome.get_attribute("data-message-id")
 
     await welcome.get_by_role("button", name=t("btn-register"), exact=True).click()
     question = by_id(page, welcome_id)
-    await expect(question).to_contain_text(shown("reg-ask-username"))  # the welcome bubble itself became the question
-    await expect(question.locator(".edited")).to_be_visible()
-    await expect(page.locator(".row.in")).to_have_count(1)
-
-    await type_and_send(page, name)
-    await expect(page.locator(".row.in").last).to_contain_text(shown("reg-ask-password"))
-    await type_and_send(page, PASSWORD)
-    await expect(page.locator(".row.in").last).to_contain_text(shown("reg-ask-email"))
-    await expect(page.locator(".row.out", has_text=PASSWORD)).to_have_count(0)  # the bot deleted the password
-    await type_and_send(page, f"{name}@example.com")
+    await expect(question).to_contain_text(shown("reg-ask-privacy", url=sandbox.settings.privacy_policy_url))
+    await expect(question.locator(".edited")).to_be_visible()  # the welcome bubble itself became the question
+    await expect(question.locator("a.link")).to_have_attribute("href", re.compile(r"^https://"))
+    await question.get_by_role("button", name=t("btn-accept"), exact=True).click()
+    await expect(question).to_contain_text(shown("reg-ask-marketing"))
+    await question.get_by_role("button", name=t("btn-yes"), exact=True).click()
 
     await page.locator("#reply-keyboard button", has_text=t("btn-share-phone")).click()
     phone = sandbox.emulator.users[ALICE].phone_number
     await expect(page.locator(".row.out .contact")).to_contain_text(phone)
     await expect(page.locator("#reply-keyboard")).to_be_hidden()
-
-    steps = bot_message(page, shown("reg-ask-address"))
-    await expect(steps).to_be_visible()
-    steps = by_id(page, await steps.get_attribute("data-message-id"))
-    await steps.get_by_role("button", name=t("btn-skip"), exact=True).click()
-    await expect(steps).to_contain_text(shown("reg-ask-birthday"))
-    await steps.get_by_role("button", name=t("btn-skip"), exact=True).click()
-    await expect(steps).to_contain_text(shown("reg-ask-privacy", url=sandbox.settings.privacy_policy_url))
-    await expect(steps.locator("a.link")).to_have_attribute("href", re.compile(r"^https://"))
-    await steps.get_by_role("button", name=t("btn-accept"), exact=True).click()
-    await steps.get_by_role("button", name=t("btn-yes"), exact=True).click()
-    await expect(steps).to_contain_text(name)
-    await steps.get_by_role("button", name=t("btn-confirm"), exact=True).click()
-    await expect(steps).to_contain_text(pattern("reg-done", member_no=ANY, points=sandbox.settings.welcome_points))
-    menu = bot_message(page, pattern("start-member", name=name, member_no=ANY, points=sandbox.settings.welcome_points))
-    await expect(menu).to_be_visible()
-    await expect(menu.locator("b", has_text=name)).to_be_visible()  # entity offsets in UTF-16, after an emoji
+    await expect(page.locator(".row.in").last).to_contain_text(
+        pattern("start-member", name=first_name, member_no=ANY, points=sandbox.settings.welcome_points)
+    )
+    menu = page.locator(".row.in").last
+    await expect(menu.locator("b", has_text=first_name)).to_be_visible()  # entity offsets in UTF-16, after an emoji
     await expect(menu.locator("code")).to_have_text(re.compile(r"^M\d+$"))
 
     assert sandbox.app is not None
     async with sandbox.app.database.sessionmaker() as session:
         member = await session.scalar(select(Member).where(Member.telegram_id == ALICE))
-    assert member is not None and member.username == name and member.phone == phone
+    assert member is not None and member.username is None and member.phone == phone
 
     await menu.get_by_role("button", name=t("btn-card"), exact=True).click()
     await page.wait_for_function(
@@ -318,3 +304,47 @@ async def test_pay_button_runs_pre_checkout_and_shows_the_payment(browser: Brows
             await context.close()
             await chat.stop()
         assert not emulator.errors
+
+
+async def test_phone_width_scrolls_the_messages_and_keeps_the_input_in_view(browser: Browser, sandbox: Sandbox) -> None:
+    """390x844 (a phone): the list scrolls, opens at the newest message, the input stays visible, /commands tap."""
+    from playwright.async_api import expect
+
+    from services.errors import NotAllowed
+
+    with suppress(NotAllowed):  # Bob may be a member already (an earlier test of this module)
+        await make_member(sandbox, BOB)
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.set_default_timeout(8000)
+    page = await context.new_page()
+    try:
+        await open_chat(page, sandbox, BOB)
+        if await page.locator("#start-button").is_visible():
+            await page.locator("#start-button").click()
+            await expect(page.locator(".row.in")).to_have_count(1)
+        for _ in range(6):
+            await type_and_send(page, "/help")
+        await expect(page.locator(".row.in", has_text=shown("help", "en").splitlines()[0])).to_have_count(6)
+        page = await context.new_page()  # opened afresh on a long chat
+        await open_chat(page, sandbox, BOB)
+        await expect(page.locator(".row.in").last).to_be_in_viewport()
+        box = page.locator("#messages")
+        sizes = await box.evaluate("b => [b.scrollHeight, b.clientHeight, b.scrollTop]")
+        assert sizes[0] > sizes[1] and sizes[0] - sizes[1] - sizes[2] < 4, sizes  # scrollable, at the bottom
+        assert await page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")  # no page scroll
+        await expect(page.locator("#text")).to_be_in_viewport()
+        text_box = await page.locator("#text").bounding_box()
+        assert text_box is not None and text_box["y"] + text_box["height"] <= 844
+        # a /command inside a bot message is tappable, as in Telegram
+        command = page.locator(".row.in").last.locator(".command", has_text="/points")
+        await command.click()
+        await expect(page.locator(".row.in").last).to_contain_text(
+            pattern("points-overview", "en", available=ANY, frozen=ANY, expiring=ANY, tier=ANY, progress=ANY)
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=ARTIFACTS / "sandbox-phone-390x844.png")
+    finally:
+        await context.close()
+    errors = [f"{record.method}: {record.error}" for record in sandbox.emulator.errors]
+    sandbox.emulator.clear_errors()
+    assert not errors, errors

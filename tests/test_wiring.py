@@ -68,3 +68,15 @@ def test_money_is_exact_and_follows_the_currency() -> None:
     assert money(-5, "USD", "en") == "-$0.05"
     assert money(500, "JPY", "en") == "¥500"  # no minor unit
     assert money(10**15 + 1, "CNY", "en").endswith(".01")  # no float rounding on large sums
+
+
+def test_info_logs_have_no_line_per_update_or_answered_callback() -> None:
+    from bot.logs import setup_logging
+
+    setup_logging("INFO")
+    try:
+        for chatty in ("aiogram.middlewares", "aiogram.event"):  # "Answer to callback query id=...", "Update id=..."
+            assert not logging.getLogger(chatty).isEnabledFor(logging.INFO), chatty
+        assert logging.getLogger("aiogram.dispatcher").isEnabledFor(logging.INFO)  # start and stop still show
+    finally:
+        logging.getLogger().handlers.clear()
