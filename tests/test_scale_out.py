@@ -130,12 +130,12 @@ async def test_a_dialog_started_on_one_worker_continues_on_the_other(
     deliver_to(emulator, first)
     await user.send("/start")
     home = await user.expect_message()
-    await user.press(home, t("btn-register"))
-    assert user.messages[-1].text == shown("reg-ask-username")
+    await user.press(home, t("btn-login"))
+    assert user.messages[-1].text == shown("login-ask-identifier")
     await first.drain()
     deliver_to(emulator, second)
     await user.send(unique("s"))
-    assert (await user.expect_message()).text == shown("reg-ask-password")
+    assert (await user.expect_message()).text == shown("login-ask-password")
 
 
 async def _until(condition, timeout: float = 10.0) -> None:  # noqa: ANN001 - a zero-argument predicate
