@@ -37,7 +37,7 @@ ACTIONS = {
     "points page /points": ([], ("send", "/points")),
     "check-in /checkin": ([], ("send", "/checkin")),
     "history page turn": ([("send", "/points")], ("press", ZH("points-btn-next"))),
-    "registration step (guest)": ([("send", "/start"), ("press", ZH("btn-register"))], ("send", "{username}")),
+    "joining step (guest)": ([("send", "/start"), ("press", ZH("btn-register"))], ("press", ZH("btn-accept"))),
 }
 
 

@@ -18,9 +18,9 @@ Scenarios (each on SQLite and on PostgreSQL; PostgreSQL on a throwaway database,
 line when not reachable):
 - read:  a member taps the menu (/start), the profile button, the points page (/points).
 - write: a member checks in (/checkin, a fresh member per block: once a day each), opens /points
-         and turns the history page (page size 2); a fresh guest opens /start, taps register and
-         answers the first registration step (an FSM write each).
-- burst: 200 guests, each at the registration username step, answer at the same moment; prints
+         and turns the history page (page size 2); a fresh guest opens /start, taps join and
+         accepts the privacy consent (the first dialog step: an FSM write and the next question).
+- burst: 200 guests, each at the consent step of joining, accept at the same moment; prints
          answered, errors (no answer within 60 s, or Bot API calls Telegram would refuse) and p99.
 
 Flood control is set generous in the benchmark bot (FLOOD_BURST=10000): simulated members type
@@ -59,7 +59,8 @@ ZH = translator("zh")
 # What the simulated people do: ("send", text) or ("press", button label).
 READ = [("send", "/start"), ("press", ZH("btn-profile")), ("send", "/points")]
 MEMBER_WRITE = [("send", "/checkin"), ("send", "/points"), ("press", ZH("points-btn-next"))]
-GUEST_WRITE = [("send", "/start"), ("press", ZH("btn-register")), ("send", "{username}")]
+# Joining starts with the privacy consent: accepting it is the dialog step (an FSM write, the next question).
+GUEST_WRITE = [("send", "/start"), ("press", ZH("btn-register")), ("press", ZH("btn-accept"))]
 LABELS = sorted({text for step, text in READ + MEMBER_WRITE + GUEST_WRITE if step == "press"})
 
 
@@ -257,7 +258,7 @@ def write_walks(members: list[SimUser], guests: list[SimUser]) -> list:
 
 
 async def burst(contender: Contender, guests: list[SimUser]) -> tuple[int, int, float]:
-    """Every guest at the username step (not measured), then all answer at once: (answered, errors, p99)."""
+    """Every guest at the consent step (not measured), then all accept at once: (answered, errors, p99)."""
     await asyncio.gather(*(walk(guest, GUEST_WRITE[:2], []) for guest in guests))
     contender.emulator.clear_errors()
     latencies: list[float] = []
