@@ -60,8 +60,8 @@ async def points_view(
         "points-overview", available=view.available, frozen=view.frozen, expiring=expiring,
         tier=quote(progress.tier.name(lang)), progress=next_line,
     )
-    if history.entries:
-        rows = "\n".join(_row(t, entry, policy) for entry in history.entries)
+    if history.items:
+        rows = "\n".join(_row(t, entry, policy) for entry in history.items)
         listing = f"{t('points-history', page=history.page + 1, pages=history.pages)}\n{rows}"
     else:
         listing = t("points-history-empty")

@@ -124,15 +124,20 @@ async def update_profile(uow: UnitOfWork, member_id: int, field: str, value: obj
     elif field == "marketing":
         values = {"marketing_opt_in": bool(value)}
     async with uow.write():
-        try:
-            changed = await uow.members.update_fields(member_id, values)
-        except Duplicate as duplicate:
-            raise _conflict(duplicate) from duplicate
-        if not changed:
-            raise NotAllowed("not-member")
-        member = await uow.members.view(member_id)
+        member = await _save_fields(uow, member_id, values)
         await uow.commit()
     return member
+
+
+async def _save_fields(uow: UnitOfWork, member_id: int, values: dict[str, object]) -> MemberView:
+    """Inside an open unit of work: change an active member's columns; a taken value is a Conflict."""
+    try:
+        changed = await uow.members.update_fields(member_id, values)
+    except Duplicate as duplicate:
+        raise _conflict(duplicate) from duplicate
+    if not changed:
+        raise NotAllowed("not-member")
+    return await uow.members.view(member_id)
 
 
 async def complete_profile_field(
@@ -151,13 +156,7 @@ async def complete_profile_field(
     now = utcnow()
     rewarded = 0
     async with uow.write():
-        try:
-            changed = await uow.members.update_fields(member_id, values)
-        except Duplicate as duplicate:
-            raise _conflict(duplicate) from duplicate
-        if not changed:
-            raise NotAllowed("not-member")
-        member = await uow.members.view(member_id)
+        member = await _save_fields(uow, member_id, values)
         if not missing_profile_fields(member) and policy.profile_reward_points > 0:
             entry = Entry(member_id, "profile", 0, 0, f"profile:{member_id}", reason="profile")
             expires = expiry_for(now, policy.tz)

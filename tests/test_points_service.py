@@ -278,9 +278,9 @@ async def test_history_pages_newest_first(uow: UnitOfWork, probe: Probe) -> None
                             now=T0 + timedelta(days=day))
     first = await points.history(uow, member_id, 0, 10)
     assert (first.page, first.pages, first.has_prev, first.has_next) == (0, 3, False, True)
-    assert [row.amount for row in first.entries] == list(range(23, 13, -1))
+    assert [row.amount for row in first.items] == list(range(23, 13, -1))
     last = await points.history(uow, member_id, 7, 10)  # past the end shows the last page
-    assert (last.page, [row.amount for row in last.entries], last.has_next) == (2, [3, 2, 1], False)
+    assert (last.page, [row.amount for row in last.items], last.has_next) == (2, [3, 2, 1], False)
 
 
 async def test_overview_shows_expiring_points_and_tier_progress(uow: UnitOfWork, probe: Probe) -> None:

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
 
 from models.base import utcnow
 from models.repositories.coupons import Campaign, CouponView
 from services.coupons.rules import MEMBER_CHANNELS, Terms
 from services.errors import NotFound
+from services.paging import Page, clamp
 from services.unit_of_work import UnitOfWork
 
 CURRENT = ("available", "locked")
@@ -15,24 +15,8 @@ PAST = ("used", "expired", "revoked")
 SOON = timedelta(days=3)
 WALLET_MAX = 30
 
-T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a longer list; `page` is 0-based and always within 0..pages-1."""
-
-    items: list[T]
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.page + 1 < self.pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +47,7 @@ async def wallet(uow: UnitOfWork, member_id: int) -> tuple[list[CouponView], int
 async def past(uow: UnitOfWork, member_id: int, page: int = 0, size: int = 5) -> Page[CouponView]:
     """Used, expired and revoked coupons, newest first; a page past the end shows the last one."""
     async with uow.read():
-        total = await uow.coupons.count(member_id, PAST)
-        pages = max((total + size - 1) // size, 1)
-        page = min(max(page, 0), pages - 1)
+        page, pages = clamp(page, await uow.coupons.count(member_id, PAST), size)
         items = await uow.coupons.wallet(member_id, PAST, page * size, size)
     return Page(items, page, pages)
 

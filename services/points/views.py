@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from models.base import utcnow
 from models.repositories.points_reads import LedgerLine
 from services.errors import NotFound
+from services.paging import Page, clamp
 from services.points.tiers import Progress, Tiers, progress, window_start
 from services.unit_of_work import UnitOfWork
 
@@ -19,19 +20,7 @@ class Overview:
     progress: Progress
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryPage:
-    entries: list[LedgerLine]
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.page + 1 < self.pages
+HistoryPage = Page[LedgerLine]
 
 
 async def overview(
@@ -50,8 +39,6 @@ async def overview(
 async def history(uow: UnitOfWork, member_id: int, page: int = 0, size: int = 10) -> HistoryPage:
     """Newest first; a page number past the end shows the last page."""
     async with uow.read():
-        total = await uow.points.count(member_id)
-        pages = max((total + size - 1) // size, 1)
-        page = min(max(page, 0), pages - 1)
+        page, pages = clamp(page, await uow.points.count(member_id), size)
         entries = await uow.points.lines(member_id, page * size, size)
-    return HistoryPage(entries, page, pages)
+    return Page(entries, page, pages)
