@@ -53,7 +53,12 @@ async def take_back(callback: CallbackQuery, callback_data: CouponCb, uow: UnitO
 
 async def receive(message: Message, command: CommandObject, uow: UnitOfWork, member: MemberView, t: Translator,
                   lang: str, policy: ShopPolicy) -> None:
-    token = GIFT_PAYLOAD.match(command.args or "").group(1)
+    await accept_gift(message, GIFT_PAYLOAD.match(command.args or "").group(1), uow, member, t, lang, policy)
+
+
+async def accept_gift(message: Message, token: str, uow: UnitOfWork, member: MemberView, t: Translator,
+                      lang: str, policy: ShopPolicy) -> None:
+    """The member takes the gift behind the link (also right after joining, for a guest who opened it)."""
     try:
         coupon_id = await gifts.accept(uow, member.id, token)
         coupon = await coupons.coupon_of(uow, member.id, coupon_id)

@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.filters import IsGuest, IsMember, TextIs
 from bot.i18n import Translator
 from bot.render import error_text, quote
-from handlers import join_steps
+from handlers import coupon_gifts, join_steps
 from handlers.join_steps import EDITABLE, TYPED_STEPS, RegistrationForm
 from services import members, validation
 from services.errors import DomainError, InvalidInput, NotAllowed
@@ -98,8 +98,8 @@ async def begin(callback: CallbackQuery, state: FSMContext, t: Translator, setti
 
 
 def _kept(data: dict) -> dict:
-    """What survives leaving the dialog: the referral code of the deep link the user came by."""
-    return {"ref": data["ref"]} if data.get("ref") else {}
+    """What survives leaving the dialog: the referral code and the gift of the deep link the user came by."""
+    return {key: data[key] for key in ("ref", "gift") if data.get(key)}
 
 
 async def begin_as_member(callback: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
@@ -309,6 +309,8 @@ async def _register(event: Event, state: FSMContext, uow: UnitOfWork, t: Transla
         await message.answer(done, reply_markup=ReplyKeyboardRemove())
     text, markup = screens.home(t, member, _first_name(event))
     await message.answer(text, reply_markup=markup)
+    if data.get("gift"):  # the gift link that brought this guest
+        await coupon_gifts.accept_gift(message, data["gift"], uow, member, t, t.language, policy)
 
 
 # --- anything else while the dialog waits ------------------------------------------------------

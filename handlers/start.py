@@ -12,6 +12,7 @@ from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.render import error_text, quote
+from handlers.coupon_gifts import GIFT_PAYLOAD
 from services import accounts
 from services.errors import DomainError, NotAllowed
 from services.members import MemberView
@@ -30,7 +31,7 @@ async def start(
         await replies.close_prompt(message, state)
         kept = await state.get_data()
         await state.clear()
-        await state.set_data({"ref": kept["ref"]} if kept.get("ref") else {})
+        await state.set_data({key: kept[key] for key in ("ref", "gift") if kept.get(key)})
         await message.answer(t("cancelled"), reply_markup=ReplyKeyboardRemove())
     payload = command.args or ""
     if link := LINK_PAYLOAD.match(payload):
@@ -38,6 +39,9 @@ async def start(
     elif ref := REF_PAYLOAD.match(payload):
         if member is None:
             await state.update_data(ref=ref.group(1))
+    elif (gift := GIFT_PAYLOAD.match(payload)) and member is None:  # members take gifts in coupon_gifts
+        await state.update_data(gift=gift.group(1))
+        await message.answer(t("coupons-gift-join-first"))
     elif payload:  # a malformed or unknown deep link gets the same answer as a used-up one
         await message.answer(error_text(t, NotAllowed("link-invalid"), policy.tz))
     text, markup = screens.home(t, member, message.from_user.first_name if message.from_user else None)

@@ -237,3 +237,24 @@ async def test_a_paused_campaign_and_a_tier_restriction_are_explained(bot_env: B
     assert await member.press(centre, t("coupons-btn-claim", name=paused)) == t("error-coupon-paused")
     assert await member.press(centre, t("coupons-btn-claim", name=gold_only)) == t("error-coupon-tier-required")
     assert await held(bot_env, member.member_id) == []
+
+
+async def test_a_guest_who_opens_a_gift_link_joins_first_and_then_receives_it(
+    bot_env: BotEnv, member: SimUser,
+) -> None:
+    from tests.test_e2e_join import consent
+
+    staff_id, name = await campaign(bot_env, channel="staff", per_member_limit=1)
+    gift = await coupons.issue(bot_env.uow(), staff_id, member.member_id)
+    _, start = await gift_link(bot_env, member, gift)
+    guest = bot_env.new_user()
+    await guest.send(start)
+    assert (await guest.expect_message()).text == shown("coupons-gift-join-first")
+    guest._cursor = len(guest.messages)  # noqa: SLF001 - the home screen follows; joining starts from it
+    await consent(guest)
+    await guest.press_reply(t("btn-share-phone"))
+    await guest.wait_for(lambda: any(shown("coupons-gift-received") in (m.text or "") for m in guest.messages))
+    received = next(m for m in guest.messages if shown("coupons-gift-received") in (m.text or ""))
+    assert name in received.text
+    guest_id = await bot_env.probe.scalar(select(Member.id).where(Member.telegram_id == guest.id))
+    assert await held(bot_env, guest_id) == ["available"] and await held(bot_env, member.member_id) == []

@@ -82,6 +82,7 @@ coupons-gift-link =
     {$link}
     You can take it back until someone has taken it.
 coupons-gift-taken-back = Taken back: the link no longer works and the coupon stays in your wallet.
+coupons-gift-join-first = 🎁 Someone sent you a coupon. Join first (accept the privacy policy and share your number) and it goes straight into your wallet.
 coupons-gift-received = 🎁 A friend gave you a coupon:
 error-coupon-gift-not-allowed = This coupon cannot be gifted (the campaign forbids it, or it was a gift to you).
 error-coupon-gift-unknown = This gift link is not valid.

@@ -82,6 +82,7 @@ coupons-gift-link =
     {$link}
     在好友领取之前，您可以随时收回。
 coupons-gift-taken-back = 已收回，链接失效，优惠券仍在您的券包中。
+coupons-gift-join-first = 🎁 有人送了您一张优惠券。请先加入会员（只需同意隐私政策并分享手机号），加入后优惠券会自动放进您的卡包。
 coupons-gift-received = 🎁 您收到了一张好友赠送的优惠券：
 error-coupon-gift-not-allowed = 这张优惠券不能赠送（活动不允许，或是别人赠送给您的）。
 error-coupon-gift-unknown = 这个赠送链接无效。
