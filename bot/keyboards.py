@@ -37,14 +37,17 @@ def flow(t: Translator, *actions: FlowAction, back: bool = True, cancel: bool = 
     return inline([[(t(f"btn-{action.value}"), FlowCb(action=action)) for action in actions], nav])
 
 
-def pager(t: Translator, page: int, pages: int, at: Callable[[int], CallbackData]) -> list[Button]:
+def pager(
+    t: Translator, page: int, pages: int, at: Callable[[int], CallbackData],
+    labels: tuple[str, str] = ("btn-page-prev", "btn-page-next"),
+) -> list[Button]:
     """Prev / next for a paged list: no prev on the first page and no next on the last, so a press
-    always edits the message into something new."""
+    always edits the message into something new. `labels` are the two text keys."""
     buttons: list[Button] = []
     if page > 0:
-        buttons.append((t("btn-page-prev"), at(page - 1)))
+        buttons.append((t(labels[0]), at(page - 1)))
     if page + 1 < pages:
-        buttons.append((t("btn-page-next"), at(page + 1)))
+        buttons.append((t(labels[1]), at(page + 1)))
     return buttons
 
 

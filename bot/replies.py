@@ -125,7 +125,19 @@ async def close_prompt(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     prompt_id = data.get("prompt") or (data.get("q_mid") if data.get("q_inline") else None)
     if prompt_id:
-        _SHOWN.pop((message.chat.id, prompt_id), None)
-        with suppress(TelegramBadRequest):
-            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=prompt_id, reply_markup=None)
+        await drop_buttons(message, prompt_id)
         await state.update_data(prompt=None, q_mid=None)
+
+
+async def drop_buttons(message: Message, message_id: int) -> None:
+    """Take the inline buttons off an earlier message of this chat.
+
+    Not sent when this process knows the message already shows none. The member may have deleted
+    the message meanwhile, which only Telegram can tell: that refusal is expected, and ignored.
+    """
+    key = (message.chat.id, message_id)
+    if key in _SHOWN and not _SHOWN[key][1]:
+        return
+    _SHOWN.pop(key, None)
+    with suppress(TelegramBadRequest):
+        await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=message_id, reply_markup=None)

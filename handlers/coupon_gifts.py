@@ -11,7 +11,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import CouponAction, CouponCb
 from bot.filters import IsMember
 from bot.i18n import Translator
@@ -38,7 +38,7 @@ async def make_link(callback: CallbackQuery, callback_data: CouponCb, uow: UnitO
     link = f"https://t.me/{me.username}?start={gifts.PAYLOAD_PREFIX}{token}"
     back = [(t("coupons-btn-ungift"), CouponCb(action=CouponAction.ungift, id=callback_data.id)),
             (t("coupons-btn-wallet"), CouponCb(action=CouponAction.wallet))]
-    await callback.message.edit_text(t("coupons-gift-link", link=quote(link)), reply_markup=keyboards.inline([back]))
+    await replies.show(callback, t("coupons-gift-link", link=quote(link)), keyboards.inline([back]))
 
 
 async def take_back(callback: CallbackQuery, callback_data: CouponCb, uow: UnitOfWork, member: MemberView,
@@ -46,9 +46,9 @@ async def take_back(callback: CallbackQuery, callback_data: CouponCb, uow: UnitO
     try:
         await gifts.take_back(uow, member.id, callback_data.id)
     except DomainError as error:
-        await callback.message.edit_text(error_text(t, error, policy.tz), reply_markup=to_wallet(t))
+        await replies.show(callback, error_text(t, error, policy.tz), to_wallet(t))
         return
-    await callback.message.edit_text(t("coupons-gift-taken-back"), reply_markup=to_wallet(t))
+    await replies.show(callback, t("coupons-gift-taken-back"), to_wallet(t))
 
 
 async def receive(message: Message, command: CommandObject, uow: UnitOfWork, member: MemberView, t: Translator,

@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
+from bot import keyboards, replies
 from bot.callbacks import CouponAction, CouponCb, MenuAction, MenuCb
 from bot.config import Settings
 from bot.filters import IsMember
@@ -133,13 +133,13 @@ async def wallet_command(message: Message, uow: UnitOfWork, member: MemberView, 
 async def wallet_button(callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, lang: str,
                         policy: ShopPolicy) -> None:
     text, markup = await wallet_view(uow, member, t, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def past_page(callback: CallbackQuery, callback_data: CouponCb, uow: UnitOfWork, member: MemberView,
                     t: Translator, lang: str, settings: Settings, policy: ShopPolicy) -> None:
     text, markup = await past_view(uow, member, t, lang, settings, policy, callback_data.page)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 async def show_coupon(callback: CallbackQuery, callback_data: CouponCb, uow: UnitOfWork, member: MemberView,
@@ -154,13 +154,13 @@ async def show_coupon(callback: CallbackQuery, callback_data: CouponCb, uow: Uni
     if coupon.status == "available" and coupon.campaign.giftable and coupon.received_from is None:
         rows.append([(t("coupons-btn-gift"), CouponCb(action=CouponAction.gift, id=coupon.id))])
     rows.append([(t("coupons-btn-wallet"), CouponCb(action=CouponAction.wallet))])
-    await callback.message.edit_text(text, reply_markup=keyboards.inline(rows))
+    await replies.show(callback, text, keyboards.inline(rows))
 
 
 async def centre_button(callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, lang: str,
                         policy: ShopPolicy) -> None:
     text, markup = await centre_view(uow, member, t, lang, policy)
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
 
 
 # --- claim, redeem with points -------------------------------------------------------------------
@@ -183,7 +183,7 @@ async def claim_button(callback: CallbackQuery, callback_data: CouponCb, uow: Un
         return
     callback_answer.text = t("coupons-claimed-toast")
     text, markup = await centre_view(uow, member, t, lang, policy)  # what is left, and "you have" + 1
-    await callback.message.edit_text(text, reply_markup=markup)
+    await replies.show(callback, text, markup)
     line = coupon_line(t, claimed.coupon, lang, policy, utcnow())
     await callback.message.answer(f"{t('coupons-claimed')}\n\n{line}", reply_markup=to_wallet(t))
 
@@ -193,15 +193,15 @@ async def confirm_button(callback: CallbackQuery, callback_data: CouponCb, uow: 
     try:
         claimed = await coupons.claim(uow, member.id, callback_data.id, policy.tiers)
     except DomainError as error:
-        await callback.message.edit_text(error_text(t, error, policy.tz), reply_markup=to_wallet(t))
+        await replies.show(callback, error_text(t, error, policy.tz), to_wallet(t))
         return
     line = coupon_line(t, claimed.coupon, lang, policy, utcnow())
     text = t("coupons-redeemed", points=claimed.points_spent)
-    await callback.message.edit_text(f"{text}\n\n{line}", reply_markup=to_wallet(t))
+    await replies.show(callback, f"{text}\n\n{line}", to_wallet(t))
 
 
 async def cancel_redeem_button(callback: CallbackQuery, t: Translator) -> None:
-    await callback.message.edit_text(t("coupons-redeem-cancelled"), reply_markup=to_wallet(t))
+    await replies.show(callback, t("coupons-redeem-cancelled"), to_wallet(t))
 
 
 # --- enter a code --------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def code_cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 async def code_cancel(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await state.clear()
-    await callback.message.edit_text(t("cancelled"), reply_markup=to_wallet(t))
+    await replies.show(callback, t("cancelled"), to_wallet(t))
 
 
 async def code_entered(message: Message, state: FSMContext, uow: UnitOfWork, member: MemberView, t: Translator,

@@ -42,8 +42,8 @@ def _row(t: Translator, entry: LedgerLine, policy: ShopPolicy) -> str:
 async def points_view(
     uow: UnitOfWork, member: MemberView, t: Translator, lang: str, settings: Settings, policy: ShopPolicy, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    view = await points.overview(uow, member.id, policy.tiers)
-    history = await points.history(uow, member.id, page, settings.points_history_page_size)
+    shown = await points.screen(uow, member.id, policy.tiers, policy.tz, page, settings.points_history_page_size)
+    view, history = shown.overview, shown.history
     progress = view.progress
     expiring = (
         t("points-expiring", points=view.expiring, date=local_date(view.expiring_first, policy.tz))
@@ -65,17 +65,12 @@ async def points_view(
         listing = f"{t('points-history', page=history.page + 1, pages=history.pages)}\n{rows}"
     else:
         listing = t("points-history-empty")
-    checked_in = await points.checked_in_today(uow, member.id, policy.tz)
-    return f"{overview}\n\n{listing}", _keyboard(t, history, checked_in)
+    return f"{overview}\n\n{listing}", _keyboard(t, history, shown.checked_in_today)
 
 
 def _keyboard(t: Translator, history: HistoryPage, checked_in: bool) -> InlineKeyboardMarkup:
-    """No prev button on the first page and no next on the last, so a press always changes the page."""
-    paging: list[Button] = []
-    if history.has_prev:
-        paging.append((t("points-btn-prev"), PointsCb(action=PointsAction.page, page=history.page - 1)))
-    if history.has_next:
-        paging.append((t("points-btn-next"), PointsCb(action=PointsAction.page, page=history.page + 1)))
+    paging = keyboards.pager(t, history.page, history.pages, lambda page: PointsCb(action=PointsAction.page, page=page),
+                             labels=("points-btn-prev", "points-btn-next"))
     actions: list[Button] = [] if checked_in else [(t("btn-checkin"), PointsCb(action=PointsAction.checkin, page=history.page))]
     actions.append((t("btn-home"), MenuCb(action=MenuAction.home)))
     return keyboards.inline([paging, actions])

@@ -37,9 +37,6 @@ def _cancel_only(t: Translator) -> InlineKeyboardMarkup:
     return keyboards.inline([[(t("btn-cancel"), ProfileCb(action=ProfileAction.cancel))]])
 
 
-_close_prompt = replies.close_prompt
-
-
 async def _prompt(message: Message, state: FSMContext, text: str, markup: InlineKeyboardMarkup) -> None:
     await replies.prompt(message, state, text, markup)
 
@@ -83,11 +80,11 @@ async def website_password(
         ask = "website-ask-username" if back == WebsiteLogin.username else "website-ask-password"
         return await _prompt(message, state, f"{error_text(t, error, policy.tz)}\n\n{t(ask)}", _cancel_only(t))
     except DomainError as error:
-        await _close_prompt(message, state)
+        await replies.close_prompt(message, state)
         await state.clear()
         text, markup = profile_view(t, member, lang, policy)
         return await message.answer(f"{error_text(t, error, policy.tz)}\n\n{text}", reply_markup=markup)
-    await _close_prompt(message, state)
+    await replies.close_prompt(message, state)
     await state.clear()
     text, markup = profile_view(t, member, lang, policy)
     await message.answer(f"{t('website-done', name=quote(member.username))}\n\n{text}", reply_markup=markup)
@@ -155,7 +152,7 @@ async def card_answer(
         text, markup = _card_question(t, member, following)
         await state.update_data(field=following)
         return await _prompt(message, state, text, markup)
-    await _close_prompt(message, state)
+    await replies.close_prompt(message, state)
     await state.clear()
     text, markup = profile_view(t, member, lang, policy)
     notice = t("card-rewarded", points=rewarded) if rewarded else t("profile-saved")

@@ -66,8 +66,7 @@ async def ask(event: Event, state: FSMContext, step: State, t: Translator, setti
 async def _close_question(message: Message, data: dict) -> None:
     """The previous question's buttons go: only the newest question can be answered."""
     if data.get("q_inline") and data.get("q_mid"):
-        with suppress(TelegramBadRequest):
-            await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data["q_mid"], reply_markup=None)
+        await replies.drop_buttons(message, data["q_mid"])
 
 
 async def _advance(

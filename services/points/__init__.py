@@ -26,12 +26,12 @@ from services.points.ledger import Earned, adjust, credit, earn, freeze, revoke,
 from services.points.postings import InsufficientPoints
 from services.points.rules import earn_points, expiry_for
 from services.points.tiers import DEFAULT_TIERS, Progress, Tier, Tiers
-from services.points.views import HistoryPage, Overview, history, overview
+from services.points.views import HistoryPage, Overview, PointsScreen, history, overview, screen
 
 __all__ = [
     "DEFAULT_TIERS", "AlreadyCheckedIn", "CheckedIn", "CheckinRules", "Earned", "HistoryPage",
-    "InsufficientPoints", "Overview", "Posted", "Progress", "Tier", "Tiers", "adjust", "audit", "check_in",
+    "InsufficientPoints", "Overview", "PointsScreen", "Posted", "Progress", "Tier", "Tiers", "adjust", "audit", "check_in",
     "checked_in_today", "claim_announcements", "claim_reminders", "credit", "earn", "earn_points", "expire_due",
     "expiry_for", "freeze", "history", "mark_reminder_sent", "overview", "release_due", "review_tiers", "revoke",
-    "spend", "unfreeze",
+    "screen", "spend", "unfreeze",
 ]
