@@ -1,6 +1,7 @@
 """Database tables and the async repository layer."""
 
 from models.base import Base
+from models.broadcasts import Broadcast, BroadcastDelivery
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.points import PointsLedger
@@ -8,6 +9,8 @@ from models.runtime import FsmRecord, ProcessedUpdate
 
 __all__ = [
     "Base",
+    "Broadcast",
+    "BroadcastDelivery",
     "Coupon",
     "CouponCampaign",
     "CouponClaim",
