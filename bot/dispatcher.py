@@ -47,6 +47,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         return_window=timedelta(days=settings.points_return_days),
         reminder_days=tuple(settings.points_reminder_days),
         welcome_coupon=settings.welcome_coupon_campaign,
+        owners=frozenset(settings.owner_ids),
     )
 
 

@@ -6,8 +6,10 @@ from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
+from models.staff import AuditRecord, StaffRole
 
 __all__ = [
+    "AuditRecord",
     "Base",
     "Broadcast",
     "BroadcastDelivery",
@@ -22,5 +24,6 @@ __all__ = [
     "Member",
     "PointsLedger",
     "ProcessedUpdate",
+    "StaffRole",
     "TelegramUser",
 ]

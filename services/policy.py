@@ -32,3 +32,4 @@ class ShopPolicy:
     return_window: timedelta = timedelta(days=7)
     reminder_days: tuple[int, ...] = (30, 7)
     welcome_coupon: str = ""  # campaign code issued on registration; empty: none
+    owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right
