@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
+from models.repositories.broadcasts import BroadcastRepository
 from models.repositories.checkins import CheckinRepository
 from models.repositories.coupons import CouponRepository
 from models.repositories.ledger import LedgerRepository
@@ -125,3 +126,7 @@ class UnitOfWork:
     @property
     def fsm(self) -> FsmRepository:
         return FsmRepository(self.session)
+
+    @property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.session)
