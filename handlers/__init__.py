@@ -9,6 +9,8 @@ from aiogram import Router
 
 def create_routers() -> list[Router]:
     from handlers import (
+        broadcast,
+        broadcast_controls,
         coupon_gifts,
         coupons,
         fallback,
@@ -23,4 +25,6 @@ def create_routers() -> list[Router]:
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
     features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
+    # Broadcasts (admins' dialog, progress buttons, unsubscribe) go before the fallback.
+    features = (*features[:-1], broadcast, broadcast_controls, features[-1])
     return [feature.create_router() for feature in features]

@@ -13,6 +13,7 @@ from services.broadcasts.lifecycle import (
     BROADCAST_ROLE,
     CONTROLS,
     Draft,
+    campaigns,
     check_button,
     check_text,
     control,
@@ -27,7 +28,7 @@ from services.broadcasts.lifecycle import (
 from services.broadcasts.segments import SEGMENTS, Segment, segment, size
 
 __all__ = [
-    "BROADCAST_ROLE", "CONTROLS", "SEGMENTS", "BroadcastView", "Draft", "Recipient", "Segment", "check_button",
+    "BROADCAST_ROLE", "CONTROLS", "SEGMENTS", "BroadcastView", "Draft", "campaigns", "Recipient", "Segment", "check_button",
     "check_html", "check_text", "control", "create", "delivery", "get", "schedule", "segment", "set_reachable",
     "size", "start_due", "start_now", "unsubscribe",
 ]

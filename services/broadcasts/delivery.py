@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from models.base import utcnow
 from models.repositories.broadcasts import BroadcastView, Recipient
 from services.coupons import issue_in_open_uow
 from services.unit_of_work import UnitOfWork
@@ -127,7 +128,9 @@ class Progress:
         return self.counts.get("pending", 0) + self.counts.get("sending", 0)
 
 
-async def progress(uow: UnitOfWork, broadcast_id: int, now: datetime, window: timedelta = timedelta(seconds=10)) -> Progress | None:
+async def progress(uow: UnitOfWork, broadcast_id: int, now: datetime | None = None,
+                   window: timedelta = timedelta(seconds=10)) -> Progress | None:
+    now = now or utcnow()
     async with uow.read():
         broadcast = await uow.broadcasts.get(broadcast_id)
         if broadcast is None:
@@ -146,8 +149,11 @@ async def finish_if_done(uow: UnitOfWork, broadcast_id: int, now: datetime) -> b
     return done
 
 
-async def claim_progress(uow: UnitOfWork, broadcast_id: int, digest: str, now: datetime, every: timedelta | None) -> bool:
+async def claim_progress(
+    uow: UnitOfWork, broadcast_id: int, digest: str, now: datetime | None = None, every: timedelta | None = None,
+) -> bool:
     """Whether this process edits the progress message now (see BroadcastRepository.claim_progress)."""
+    now = now or utcnow()
     async with uow.write():
         claimed = await uow.broadcasts.claim_progress(broadcast_id, digest, now, every)
         await uow.commit()

@@ -195,3 +195,10 @@ async def set_reachable(uow: UnitOfWork, telegram_id: int, reachable: bool, now:
         changed = await uow.broadcasts.set_reachable(telegram_id, reachable, now or utcnow())
         await uow.commit()
     return changed
+
+
+async def campaigns(uow: UnitOfWork, now: datetime | None = None, limit: int = 8) -> list:
+    """Coupon campaigns a broadcast may carry: active and not ended, newest first."""
+    async with uow.read():
+        found = await uow.coupons.open_campaigns(("claimable", "staff", "points", "code"), now or utcnow())
+    return list(reversed(found))[:limit]

@@ -1,0 +1,173 @@
+"""Sends a running broadcast: claims batches of delivery rows and sends each within Telegram's limits.
+
+One `BroadcastSender` per process, used by the in-process worker (no Redis) or by the task
+queue's worker (`member-bot worker`); several senders can drain one broadcast together, since
+rows are claimed by conditional updates. The sender uses a Bot session of its own and a bounded
+number of sends in flight, so the bot's answers to members never queue behind a broadcast.
+
+Per recipient: 429 → every sender waits out retry_after (scaled) and this one slows down, then
+tries again; network errors and 5xx → bounded retries with back-off; 403 (blocked, deactivated)
+and 400 "chat not found" → blocked, and the member is marked unreachable; any other 400 → failed.
+"""
+
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+
+from bot.broadcast_render import digest, marketing_message, progress_screen
+from bot.i18n import pick_language, translator
+from bot.rate_limit import ChatPacer, GlobalLimiter
+from models.base import utcnow
+from models.database import Database
+from services.broadcasts import Recipient, delivery
+from services.broadcasts.delivery import Batch, Outcomes
+from services.coupons import show_code
+from services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MAX_RATE_LIMITED = 10  # 429s one recipient may meet before the row counts failed
+FINAL_CHAT_ERRORS = ("chat not found", "user is deactivated", "bot was blocked")
+
+
+@dataclass(frozen=True, slots=True)
+class SenderOptions:
+    batch: int = 50
+    concurrency: int = 8
+    max_attempts: int = 3
+    lease: timedelta = timedelta(seconds=120)
+    progress_every: timedelta = timedelta(seconds=3)
+    time_scale: float = 1.0
+    default_language: str = "zh"
+
+
+class BroadcastSender:
+    def __init__(self, bot: Bot, database: Database, limiter: GlobalLimiter, chats: ChatPacer,
+                 options: SenderOptions) -> None:
+        self.bot = bot
+        self.database = database
+        self.limiter = limiter
+        self.chats = chats
+        self.options = options
+        self.sent = 0  # messages this sender delivered (for logs and benchmarks)
+        self._progress_checked = 0.0
+
+    async def drain(self, broadcast_id: int) -> None:
+        """Send until no row is left to claim, or the broadcast is paused or cancelled."""
+        token = secrets.token_hex(8)
+        uow = UnitOfWork(self.database)
+        while True:
+            batch = await delivery.claim(uow, broadcast_id, token, self.options.batch, utcnow(), self.options.lease)
+            if batch is None:
+                await self.show_progress(broadcast_id, final=True)
+                return
+            if not batch.recipients:
+                done = await delivery.finish_if_done(uow, broadcast_id, utcnow())
+                await self.show_progress(broadcast_id, final=done)
+                return
+            await self._send_batch(uow, batch, token)
+            await self.show_progress(broadcast_id)
+
+    async def _send_batch(self, uow: UnitOfWork, batch: Batch, token: str) -> None:
+        """Each row is sent at most once; when stopped, rows never attempted go back to pending and a
+        row whose request was under way stays `sending` (later unknown): it may have arrived."""
+        outcomes = Outcomes()
+        untouched = {recipient.id: recipient for recipient in batch.recipients}
+        in_flight = asyncio.Semaphore(self.options.concurrency)
+        tasks: set[asyncio.Task] = set()
+
+        async def one(recipient: Recipient) -> None:
+            try:
+                status, error = await self._deliver(batch, recipient)
+                outcomes.add(recipient, status, error)
+            finally:
+                in_flight.release()
+
+        try:
+            for recipient in batch.recipients:
+                await in_flight.acquire()
+                del untouched[recipient.id]
+                task = asyncio.create_task(one(recipient))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if tasks:
+                await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.shield(self._settle(uow, token, outcomes, list(untouched)))
+
+    async def _settle(self, uow: UnitOfWork, token: str, outcomes: Outcomes, untouched: list[int]) -> None:
+        self.sent += len(outcomes.rows["sent"])
+        await delivery.record(UnitOfWork(self.database), token, outcomes, utcnow())
+        await delivery.release(UnitOfWork(self.database), token, untouched)
+
+    async def _deliver(self, batch: Batch, recipient: Recipient) -> tuple[str, str | None]:
+        """One recipient's message: (status, error)."""
+        language = pick_language(recipient.language, None, self.options.default_language)
+        coupon = batch.coupons.get(recipient.id)
+        message = marketing_message(batch.broadcast, translator(language), show_code(coupon) if coupon else None)
+        attempts = limited = 0
+        scale = self.options.time_scale
+        while True:
+            await self.chats.wait(recipient.telegram_id)
+            await self.limiter.acquire()
+            try:
+                if message.photo:
+                    await self.bot.send_photo(recipient.telegram_id, **message.kwargs())
+                else:
+                    await self.bot.send_message(recipient.telegram_id, **message.kwargs())
+                return "sent", None
+            except TelegramRetryAfter as error:
+                limited += 1
+                if limited > MAX_RATE_LIMITED:
+                    return "failed", "rate limited"
+                self.limiter.pace.slow_down()
+                await self.limiter.pause(error.retry_after / scale)
+            except TelegramForbiddenError as error:
+                return "blocked", error.message
+            except TelegramBadRequest as error:
+                final = any(text in error.message for text in FINAL_CHAT_ERRORS)
+                return ("blocked" if final else "failed"), error.message
+            except (TelegramNetworkError, TelegramServerError, asyncio.TimeoutError) as error:
+                attempts += 1
+                if attempts >= self.options.max_attempts:
+                    return "failed", str(error)[:200]
+                await asyncio.sleep(0.5 * 2 ** attempts / scale)
+
+    async def show_progress(self, broadcast_id: int, final: bool = False) -> None:
+        """Edit the composer's progress message: at most every few seconds (any process may, one at
+        a time, by a conditional update), never into what it already shows; the final report always."""
+        now_mono = time.monotonic()
+        every = self.options.progress_every.total_seconds() / self.options.time_scale
+        if not final and now_mono - self._progress_checked < every:
+            return
+        self._progress_checked = now_mono
+        uow = UnitOfWork(self.database)
+        progress = await delivery.progress(uow, broadcast_id, utcnow())
+        broadcast = progress.broadcast if progress else None
+        if broadcast is None or broadcast.progress_message_id is None:
+            return
+        t = translator(broadcast.composer_language)
+        text, markup = progress_screen(t, progress)
+        throttle = None if final else timedelta(seconds=every)
+        if not await delivery.claim_progress(uow, broadcast_id, digest(text, markup), utcnow(), throttle):
+            return
+        await self.limiter.acquire()
+        try:
+            await self.bot.edit_message_text(text=text, chat_id=broadcast.progress_chat_id,
+                                             message_id=broadcast.progress_message_id, reply_markup=markup)
+        except (TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter) as error:
+            log.info("progress of broadcast %s not shown: %s", broadcast_id, error)
