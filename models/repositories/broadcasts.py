@@ -209,12 +209,16 @@ class BroadcastRepository:
         """Take up to `limit` pending rows (pending → sending); SKIP LOCKED lets PostgreSQL senders
         pass each other, and the status condition makes a row claimable once on both databases."""
         d = DELIVERIES.c
-        ids = (
+        # Two statements, not UPDATE … IN (SELECT … LIMIT): PostgreSQL may run such a subquery more
+        # than once and so update more than `limit` rows. The SELECT locks what it returns.
+        ids = list(await self.session.scalars(
             select(d.id).where(d.broadcast_id == broadcast_id, d.status == "pending")
             .order_by(d.id).limit(limit).with_for_update(skip_locked=True)
-        )
+        ))
+        if not ids:
+            return []
         statement = (
-            update(DELIVERIES).where(d.id.in_(ids.scalar_subquery()), d.status == "pending")
+            update(DELIVERIES).where(d.id.in_(ids), d.status == "pending")
             .values(status="sending", claim_token=token, claimed_at=now, attempts=d.attempts + 1)
             .returning(d.id, d.member_id, d.telegram_id, d.language)
         )
