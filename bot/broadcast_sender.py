@@ -64,19 +64,22 @@ class BroadcastSender:
         self.sent = 0  # messages this sender delivered (for logs and benchmarks)
         self._progress_checked = 0.0
 
-    async def drain(self, broadcast_id: int) -> None:
-        """Send until no row is left to claim, or the broadcast is paused or cancelled."""
+    async def drain(self, broadcast_id: int) -> int:
+        """Send until no row is left to claim, or the broadcast is paused or cancelled; returns how
+        many rows this call claimed (0: nothing to do now, e.g. other senders hold the last rows)."""
         token = secrets.token_hex(8)
         uow = UnitOfWork(self.database)
+        claimed = 0
         while True:
             batch = await delivery.claim(uow, broadcast_id, token, self.options.batch, utcnow(), self.options.lease)
             if batch is None:
                 await self.show_progress(broadcast_id, final=True)
-                return
+                return claimed
             if not batch.recipients:
                 done = await delivery.finish_if_done(uow, broadcast_id, utcnow())
                 await self.show_progress(broadcast_id, final=done)
-                return
+                return claimed
+            claimed += len(batch.recipients)
             await self._send_batch(uow, batch, token)
             await self.show_progress(broadcast_id)
 

@@ -16,12 +16,18 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import Response
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import Message
 from redis.asyncio import Redis
 from taskiq_redis import ListQueueBroker
 
 from bot.broadcast_sender import BroadcastSender, SenderOptions
 from bot.config import Settings
-from bot.dispatcher import create_bot
 from bot.rate_limit import ChatLimiter, LocalLimiter, Pace, RedisChatLimiter, RedisLimiter
 from models.base import utcnow
 from models.database import Database
@@ -33,6 +39,7 @@ log = logging.getLogger(__name__)
 
 TASK_NAME = "member_bot.broadcast.deliver"
 WATCHDOG_SECONDS = 10.0
+IDLE_SECONDS = 1.0  # the in-process worker looks for work this often when not kicked
 STALLED_AFTER = timedelta(seconds=30)
 
 
@@ -51,7 +58,20 @@ def build_sender(settings: Settings, database: Database, redis: Redis | None) ->
         progress_every=timedelta(seconds=settings.broadcast_progress_seconds), time_scale=scale,
         default_language=settings.default_language,
     )
-    return BroadcastSender(create_bot(settings), database, limiter, chats, options)
+    return BroadcastSender(sender_bot(settings), database, limiter, chats, options)
+
+
+def sender_bot(settings: Settings) -> Bot:
+    """A Bot with a session of its own (the bot's answers never wait behind a broadcast); without
+    importing the dispatcher, so a worker process starts quickly. The two response models the
+    sender meets are built once and kept (see bot.dispatcher.pin_response_models)."""
+    assert settings.bot_token is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base)) if settings.telegram_api_base else None
+    return Bot(settings.bot_token.get_secret_value(), session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+_PINNED = [Response[Message], Response[Message | bool]]
 
 
 def create_broker(settings: Settings) -> ListQueueBroker:
@@ -136,14 +156,13 @@ class BroadcastRuntime:
         while True:
             try:
                 broadcast_id = await delivery.next_running(uow)
-                if broadcast_id is not None:
-                    await self.sender.drain(broadcast_id)
+                if broadcast_id is not None and await self.sender.drain(broadcast_id):
                     continue
             except Exception:
                 log.exception("broadcast worker failed; trying again")
             self.queue.wake.clear()
             with suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.queue.wake.wait(), timeout=1.0)
+                await asyncio.wait_for(self.queue.wake.wait(), timeout=IDLE_SECONDS / self.settings.broadcast_time_scale)
 
 
 async def run_worker(settings: Settings, ready: asyncio.Event | None = None) -> None:

@@ -99,10 +99,8 @@ async def got_button(message: Message, state: FSMContext, uow: UnitOfWork, t: Tr
 
 async def skip_step(callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: Translator) -> None:
     if await state.get_state() == Compose.button.state:
-        await replies.close(callback)
         await _ask_coupon(callback.message, state, uow, t)
     elif await state.get_state() == Compose.coupon.state:
-        await replies.close(callback)
         await _ask_segment(callback.message, state, t)
 
 
@@ -116,14 +114,13 @@ async def _ask_coupon(message: Message, state: FSMContext, uow: UnitOfWork, t: T
 
 async def got_coupon(callback: CallbackQuery, callback_data: BroadcastCb, state: FSMContext, t: Translator) -> None:
     await state.update_data(campaign_id=callback_data.id)
-    await replies.close(callback)
     await _ask_segment(callback.message, state, t)
 
 
 async def _ask_segment(message: Message, state: FSMContext, t: Translator) -> None:
     await state.set_state(Compose.segment)
     rows = [
-        [(segment_label(t, broadcasts.segment(name, value)), _cb(BroadcastAction.segment, value=f"{name}:{value or ''}"))
+        [(segment_label(t, broadcasts.segment(name, value)), _cb(BroadcastAction.segment, value=f"{name}-{value or ''}"))
          for name, value in row]
         for row in SEGMENT_BUTTONS
     ]
@@ -132,15 +129,14 @@ async def _ask_segment(message: Message, state: FSMContext, t: Translator) -> No
 
 
 def _tiers(policy: ShopPolicy) -> tuple[str, ...]:
-    return tuple(tier.code for tier in policy.tiers)
+    return tuple(tier.code for tier in policy.tiers.ordered)
 
 
 async def segment_button(
     callback: CallbackQuery, callback_data: BroadcastCb, state: FSMContext, uow: UnitOfWork, t: Translator,
     policy: ShopPolicy,
 ) -> None:
-    name, _, value = callback_data.value.partition(":")
-    await replies.close(callback)
+    name, _, value = callback_data.value.partition("-")
     await _chose_segment(callback.message, callback.from_user.id, state, uow, t, policy, name, value or None)
 
 
@@ -203,8 +199,8 @@ async def start(
     except DomainError as error:
         callback_answer.text = error_text(t, error, policy.tz)
         return
+    await replies.close_prompt(callback.message, state)
     await state.clear()
-    await replies.close(callback)
     callback_answer.text = t("broadcast-started", total=total)
     await send_progress(callback.message, uow, t, callback_data.id)
     await broadcast_queue.kick(callback_data.id)
@@ -212,7 +208,6 @@ async def start(
 
 async def ask_time(callback: CallbackQuery, state: FSMContext, t: Translator, policy: ShopPolicy) -> None:
     await state.set_state(Compose.when)
-    await replies.close(callback)
     example = local_time(datetime.now(policy.tz), policy.tz)
     await _ask(callback.message, state, t("broadcast-ask-time", example=example), keyboards.inline([_discard_row(t)]))
 
