@@ -80,6 +80,7 @@ class BroadcastSender:
                 await self.show_progress(broadcast_id, final=done)
                 return claimed
             claimed += len(batch.recipients)
+            log.info("broadcast %s: %s deliveries claimed", broadcast_id, len(batch.recipients))
             await self._send_batch(uow, batch, token)
             await self.show_progress(broadcast_id)
 
