@@ -107,20 +107,20 @@ class RedisLimiter:
 
 
 class ChatLimiter:
-    """At most one message per `interval` to one chat (this process's memory, bounded)."""
+    """At most one message per `interval` to one chat. Only chats written to within the last
+    interval are remembered, so memory follows the rate, not the number of recipients."""
 
-    def __init__(self, interval: float, size: int = 50_000) -> None:
+    def __init__(self, interval: float) -> None:
         self.interval = interval
-        self._last: OrderedDict[int, float] = OrderedDict()
-        self._size = size
+        self._last: OrderedDict[int, float] = OrderedDict()  # oldest slot first
 
     async def wait(self, chat_id: int) -> None:
         now = time.monotonic()
-        slot = max(self._last.get(chat_id, 0.0) + self.interval, now)
+        while self._last and next(iter(self._last.values())) <= now - self.interval:
+            self._last.popitem(last=False)
+        slot = max(self._last.get(chat_id, now - self.interval) + self.interval, now)
         self._last[chat_id] = slot
         self._last.move_to_end(chat_id)
-        if len(self._last) > self._size:
-            self._last.popitem(last=False)
         if slot > now:
             await asyncio.sleep(slot - now)
 

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.dispatcher import shop_policy
 from models.base import utcnow
@@ -227,4 +227,41 @@ async def test_the_unsubscribe_button_works_at_once_and_keeps_the_message(bot_en
     assert (message.text, message.edit_count) == before
     assert not await bot_env.probe.scalar(select(Member.marketing_opt_in).where(Member.telegram_id == member.id))
     assert await member.press(message, t("broadcast-btn-unsubscribe", "en")) == t("broadcast-already-unsubscribed", "en")
+    assert not bot_mistakes(bot_env)
+
+
+async def test_a_photo_with_a_button_and_a_coupon_for_each_recipient_while_stock_lasts(bot_env: BotEnv) -> None:
+    from services import coupons
+    from services.coupons import CampaignSpec
+    from tests.test_emulator import png
+
+    name = unique("券")
+    await coupons.create_campaign(bot_env.uow(), CampaignSpec(
+        code=unique("c"), name_zh=name, name_en=name, kind="amount_off", amount_off=500, valid_days=7,
+        stock=3, channel="staff"))
+    owner = await admin(bot_env)
+    users = await recipients(bot_env, 5, tier="silver", no_chat=0)
+    await bot_env.probe.write(update(Member).where(Member.tier == "silver", Member.telegram_id.not_in([u.id for u in users]))
+                              .values(tier="normal"))
+    marker = unique("photo")
+    await owner.send("/broadcast")
+    await owner.expect_message()
+    await owner.send_photo(png(), caption=f"<i>{marker}</i>")
+    assert shown("broadcast-ask-button", "en") in (await owner.expect_message()).text
+    await owner.send("Shop now | https://shop.example/sale")
+    await owner.press(await owner.expect_message(), name)
+    await owner.send("tier silver")
+    await owner.wait_for(lambda: says(owner.last_message.text, "broadcast-confirm", "en", segment=ANY, size=5))
+    preview = owner.messages[-2]
+    assert preview.kind == "photo" and marker in preview.text and "PREVIEW" in preview.text
+    broadcast_id, _ = await start(owner, bot_env)
+    await wait_status(bot_env, broadcast_id, "done")
+    got = [user.last_message for user in users]
+    assert all(m.kind == "photo" and marker in m.text for m in got)
+    assert [b["text"] for row in got[0].inline_buttons for b in row] == ["Shop now", t("broadcast-btn-unsubscribe", "en")]
+    with_coupon = [m for m in got if says(m.text, "broadcast-coupon-line", "en", code=ANY)]
+    assert len(with_coupon) == 3  # the stock
+    issued = await bot_env.probe.scalars(select(BroadcastDelivery.coupon_id).where(
+        BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.coupon_id.is_not(None)))
+    assert len(set(issued)) == 3
     assert not bot_mistakes(bot_env)

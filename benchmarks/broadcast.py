@@ -1,0 +1,232 @@
+"""A broadcast to 100,000 members against the fake Telegram enforcing Telegram's limits (time-scaled),
+while 20 members keep chatting with the bot.
+
+Set-up (not timed): the recipients (opted in, with chats) are inserted in one statement; 20 chatting
+members (opted out, so not recipients) exist. The bot runs in its own process on SQLite, with its
+in-process broadcast worker. The fake Telegram allows `--scale` times Telegram's rates (30/s overall,
+1/s per chat), so the bot's BROADCAST_RATE of 25/s becomes 25 × scale.
+
+1. Baseline: the 20 members chat (/points, /start, one every `--think` s each) with no broadcast;
+   their round-trip p99 is measured (warm-up round not counted).
+2. An admin composes the broadcast through /broadcast and sends it to the segment "all"; the members
+   keep chatting until the progress message shows the final report.
+
+    RESULT db=sqlite scenario=broadcast recipients=... rate_fraction=... telegram_fraction=... duplicates=...
+           lost=... peak_rss_mib=... member_p99_ms=... baseline_member_p99_ms=...
+
+rate_fraction is the achieved sending rate (sent / time from the first to the last delivery) over the
+rate the bot is allowed (BROADCAST_RATE × scale); telegram_fraction the same over Telegram's 30 × scale.
+peak_rss_mib is the bot process's peak resident memory (VmHWM). Run it at 10,000 and at 100,000 to see
+that memory does not grow with the number of recipients:
+
+    .venv/bin/python benchmarks/broadcast.py [--recipients 100000] [--scale 4] [--members 20]
+"""
+
+import argparse
+import asyncio
+import multiprocessing
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sandbox.emulator import SimUser, TelegramEmulator  # noqa: E402
+from sandbox.limits import TelegramLimits  # noqa: E402
+
+TOKEN = "123456:BENCH"
+ADMIN = 5_000_000
+RATE = 25.0
+FIRST_RECIPIENT = 10_000_000
+
+
+def serve(api_base: str, database_url: str, scale: float) -> None:
+    """The full bot, in its own process, with the in-process broadcast worker (no Redis)."""
+    from bot.app import BotApp
+    from bot.config import Settings
+
+    async def main() -> None:
+        settings = Settings(
+            _env_file=None, bot_token=TOKEN, telegram_api_base=api_base, database_url=database_url,
+            log_level="WARNING", flood_burst=10_000, bcrypt_rounds=4, webhook_url=None, redis_url=None,
+            owner_ids=[ADMIN], broadcast_rate=RATE, broadcast_time_scale=scale,
+        )
+        app = BotApp(settings)
+        await app.start()
+        await app.wait()
+
+    asyncio.run(main())
+
+
+async def prepare(database_url: str, emulator: TelegramEmulator, recipients: int, members: int) -> list[SimUser]:
+    """Recipients in one INSERT; the chatting members opted out of marketing. Returns the chatters."""
+    from sqlalchemy import insert
+
+    from models.base import utcnow
+    from models.database import Database
+    from models.members import Member, TelegramUser
+    from models.migrate import upgrade_to_head
+
+    database = Database(database_url)
+    await upgrade_to_head(database.engine)
+    created = utcnow() - timedelta(days=30)
+    ids = list(range(FIRST_RECIPIENT, FIRST_RECIPIENT + recipients))
+    chatters = [emulator.user(user_id=6_000_000 + i, first_name="Chat", language_code="zh") for i in range(members)]
+    rows = [dict(username_key=f"r{i}", marketing_opt_in=True, telegram_id=i, tier="normal", points_available=0,
+                 points_frozen=0, status="active", created_at=created) for i in ids]
+    rows += [dict(username_key=f"c{u.id}", marketing_opt_in=False, telegram_id=u.id, tier="normal", points_available=0,
+                  points_frozen=0, status="active", created_at=created) for u in chatters]
+    async with database.session(write=True) as session:
+        for start in range(0, len(rows), 10_000):
+            await session.execute(insert(Member.__table__), rows[start:start + 10_000])
+        await session.execute(insert(TelegramUser.__table__), [dict(id=u.id, client_language="zh", created_at=created)
+                                                               for u in chatters])
+        await session.commit()
+    await database.dispose()
+    for telegram_id in ids:
+        emulator.user(user_id=telegram_id, first_name="R", language_code="zh").open_chat()
+    for user in chatters:
+        user.open_chat()
+    return chatters
+
+
+async def chat(users: list[SimUser], stop: asyncio.Event, think: float, latencies: list[float]) -> None:
+    """Each member sends /points or /start and waits for the answer, then pauses `think` s."""
+    async def one(user: SimUser, offset: float) -> None:
+        await asyncio.sleep(offset)
+        n = 0
+        while not stop.is_set():
+            started = time.perf_counter()
+            await user.send("/points" if n % 2 else "/start")
+            await user.expect_message(timeout=120)
+            latencies.append(time.perf_counter() - started)
+            n += 1
+            await asyncio.sleep(think)
+
+    await asyncio.gather(*(one(user, think * i / len(users)) for i, user in enumerate(users)))
+
+
+async def chat_for(users: list[SimUser], seconds: float, think: float) -> list[float]:
+    latencies: list[float] = []
+    stop = asyncio.Event()
+    task = asyncio.create_task(chat(users, stop, think, latencies))
+    await asyncio.sleep(seconds)
+    stop.set()
+    await task
+    return latencies
+
+
+def p99(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000 if ordered else 0.0
+
+
+async def broadcast(admin: SimUser, marker: str) -> object:
+    """The /broadcast dialog to "all"; returns the progress message."""
+    from bot.i18n import translator
+
+    t = translator("zh")
+    pause = 1.0  # a person's pace: Telegram allows one chat only short bursts
+    await admin.send("/broadcast")
+    await admin.expect_message(timeout=60)
+    await asyncio.sleep(pause)
+    await admin.send(f"<b>{marker}</b> 双十二大促")
+    question = await admin.expect_message(timeout=60)
+    await asyncio.sleep(pause)
+    await admin.press(question, t("broadcast-btn-skip"), timeout=60)
+    question = await admin.expect_message(timeout=60)
+    await asyncio.sleep(pause)
+    await admin.press(question, t("broadcast-btn-no-coupon"), timeout=60)
+    await asyncio.sleep(pause)
+    await admin.send("all")
+    await asyncio.sleep(pause)
+    await admin.wait_for(lambda: t("broadcast-btn-start") in str(admin.last_message.inline_buttons), timeout=120)
+    before = len(admin.messages)
+    await admin.press(admin.last_message, t("broadcast-btn-start"), timeout=120)
+    await admin.wait_for(lambda: len(admin.messages) > before, timeout=120)
+    return admin.messages[before]
+
+
+async def outcome(database_url: str) -> dict[str, object]:
+    from sqlalchemy import func, select
+
+    from models.broadcasts import BroadcastDelivery
+    from models.database import Database
+
+    database = Database(database_url)
+    d = BroadcastDelivery
+    async with database.sessionmaker() as session:
+        counts = dict((await session.execute(select(d.status, func.count()).group_by(d.status))).all())
+        first, last = (await session.execute(select(func.min(d.sent_at), func.max(d.sent_at)).where(d.status == "sent"))).one()
+    await database.dispose()
+    return {"counts": counts, "seconds": (last - first).total_seconds() if first and last else 0.0}
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--scale", type=float, default=4.0)
+    parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds each member waits between messages")
+    parser.add_argument("--baseline", type=float, default=20.0, help="seconds of chatting without a broadcast")
+    args = parser.parse_args()
+    emulator = TelegramEmulator(token=TOKEN, validate=False, max_requests=1000)
+    await emulator.start()
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+        chatters = await prepare(database_url, emulator, args.recipients, args.members)
+        admin = emulator.user(user_id=ADMIN, first_name="Admin", language_code="zh")
+        limits = emulator.limits = TelegramLimits(global_rate=30, chat_rate=1, chat_burst=10, time_scale=args.scale)
+        process = spawn.Process(target=serve, args=(emulator.api_base, database_url, args.scale))
+        process.start()
+        try:
+            await chat_for(chatters, 10, args.think)  # warm-up (the bot starts), not counted
+            baseline = await chat_for(chatters, args.baseline, args.think)
+            marker = f"bench{int(time.time())}"
+            stop = asyncio.Event()
+            during: list[float] = []
+            chatting = asyncio.create_task(chat(chatters, stop, args.think, during))
+            started = time.monotonic()
+            progress = await broadcast(admin, marker)
+            await admin.wait_for(lambda: "最终报告" in (progress.text or ""), timeout=args.recipients / RATE / args.scale * 3 + 120)
+            stop.set()
+            await chatting
+            elapsed = time.monotonic() - started
+            rss = peak_rss_mib(process.pid)
+        finally:
+            process.terminate()
+            process.join(20)
+        result = await outcome(database_url)
+    await emulator.stop()
+    counts = result["counts"]
+    recipients = [emulator.users[FIRST_RECIPIENT + i] for i in range(args.recipients)]
+    copies = [sum(marker in (m.text or "") for m in user.messages) for user in recipients]
+    duplicates = sum(max(c - 1, 0) for c in copies)
+    accounted = sum(counts.get(s, 0) for s in ("sent", "failed", "blocked", "unknown"))
+    # never finished, or recorded as sent without arriving
+    lost = (args.recipients - accounted) + max(counts.get("sent", 0) - sum(1 for c in copies if c), 0)
+    rate = counts.get("sent", 0) / result["seconds"] if result["seconds"] else 0.0
+    print(f"{args.recipients} recipients, scale {args.scale}: allowed {RATE * args.scale:.0f}/s by the bot, "
+          f"{30 * args.scale:.0f}/s by Telegram; {elapsed:.0f} s from the dialog to the final report")
+    print(f"deliveries {counts}; sending {result['seconds']:.1f} s at {rate:.1f}/s; "
+          f"429s: global {limits.refused_global}, per chat {limits.refused_chat}")
+    print(f"members: {len(baseline)} round trips before, {len(during)} during; p99 {p99(baseline):.0f} ms -> {p99(during):.0f} ms")
+    print(f"RESULT db=sqlite scenario=broadcast recipients={args.recipients} scale={args.scale:g} "
+          f"rate_fraction={rate / (RATE * args.scale):.3f} telegram_fraction={rate / (30 * args.scale):.3f} "
+          f"duplicates={duplicates} lost={lost} peak_rss_mib={rss:.0f} member_p99_ms={p99(during):.0f} "
+          f"baseline_member_p99_ms={p99(baseline):.0f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
