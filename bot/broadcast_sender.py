@@ -39,6 +39,7 @@ from services.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 MAX_RATE_LIMITED = 10  # 429s one recipient may meet before the row counts failed
+STATUS_SECONDS = 0.1  # how often a sender looks whether its broadcast was paused or cancelled
 FINAL_CHAT_ERRORS = ("chat not found", "user is deactivated", "bot was blocked")
 
 
@@ -62,58 +63,90 @@ class BroadcastSender:
         self.chats = chats
         self.options = options
         self.sent = 0  # messages this sender delivered (for logs and benchmarks)
+        self._in_flight = asyncio.Semaphore(options.concurrency)
+        self._status_at = 0.0
+        self._running = True
         self._progress_checked = 0.0
 
     async def drain(self, broadcast_id: int) -> int:
         """Send until no row is left to claim, or the broadcast is paused or cancelled; returns how
-        many rows this call claimed (0: nothing to do now, e.g. other senders hold the last rows)."""
+        many rows this call claimed (0: nothing to do now, e.g. other senders hold the last rows).
+
+        The next batch is claimed while the last sends of the previous one are still under way, so
+        the rate does not dip at every batch boundary."""
         token = secrets.token_hex(8)
         uow = UnitOfWork(self.database)
         claimed = 0
-        while True:
-            batch = await delivery.claim(uow, broadcast_id, token, self.options.batch, utcnow(), self.options.lease)
-            if batch is None:
-                await self.show_progress(broadcast_id, final=True)
+        batches: set[asyncio.Task] = set()
+        try:
+            while True:
+                batch = await delivery.claim(uow, broadcast_id, token, self.options.batch, utcnow(), self.options.lease)
+                if batch is not None and batch.recipients:
+                    claimed += len(batch.recipients)
+                    log.info("broadcast %s: %s deliveries claimed", broadcast_id, len(batch.recipients))
+                    batches.add(await self._start_batch(batch, token))
+                    batches = {task for task in batches if not task.done()}
+                    await self.show_progress(broadcast_id)
+                    continue
+                await asyncio.gather(*batches)
+                done = batch is not None and await delivery.finish_if_done(uow, broadcast_id, utcnow())
+                await self.show_progress(broadcast_id, final=batch is None or done)
                 return claimed
-            if not batch.recipients:
-                done = await delivery.finish_if_done(uow, broadcast_id, utcnow())
-                await self.show_progress(broadcast_id, final=done)
-                return claimed
-            claimed += len(batch.recipients)
-            log.info("broadcast %s: %s deliveries claimed", broadcast_id, len(batch.recipients))
-            await self._send_batch(uow, batch, token)
-            await self.show_progress(broadcast_id)
+        except asyncio.CancelledError:
+            for task in batches:
+                task.cancel()
+            await asyncio.gather(*batches, return_exceptions=True)
+            raise
 
-    async def _send_batch(self, uow: UnitOfWork, batch: Batch, token: str) -> None:
-        """Each row is sent at most once; when stopped, rows never attempted go back to pending and a
+    async def _start_batch(self, batch: Batch, token: str) -> asyncio.Task:
+        """Start every send of the batch (at most `concurrency` in flight for this sender); returns a
+        task that ends when they have all ended and their outcomes are written.
+
+        Each row is sent at most once; when stopped, rows never attempted go back to pending and a
         row whose request was under way stays `sending` (later unknown): it may have arrived."""
         outcomes = Outcomes()
         untouched = {recipient.id: recipient for recipient in batch.recipients}
-        in_flight = asyncio.Semaphore(self.options.concurrency)
-        tasks: set[asyncio.Task] = set()
+        tasks: list[asyncio.Task] = []
 
         async def one(recipient: Recipient) -> None:
             try:
                 status, error = await self._deliver(batch, recipient)
                 outcomes.add(recipient, status, error)
             finally:
-                in_flight.release()
+                self._in_flight.release()
 
         try:
             for recipient in batch.recipients:
-                await in_flight.acquire()
+                await self._in_flight.acquire()
+                if not await self._still_running(batch.broadcast.id):
+                    self._in_flight.release()
+                    break  # paused or cancelled: the rest goes back to pending
                 del untouched[recipient.id]
-                task = asyncio.create_task(one(recipient))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-            if tasks:
-                await asyncio.gather(*tasks)
+                tasks.append(asyncio.create_task(one(recipient)))
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.shield(self._settle(token, outcomes, list(untouched)))
+            raise
+        return asyncio.create_task(self._finish_batch(tasks, token, outcomes, list(untouched)))
+
+    async def _still_running(self, broadcast_id: int) -> bool:
+        """Whether staff paused or cancelled meanwhile: read at most every STATUS_SECONDS."""
+        now = time.monotonic()
+        if now - self._status_at >= STATUS_SECONDS:
+            self._status_at = now
+            self._running = await delivery.is_running(UnitOfWork(self.database), broadcast_id)
+        return self._running
+
+    async def _finish_batch(self, tasks: list[asyncio.Task], token: str, outcomes: Outcomes, untouched: list[int]) -> None:
+        try:
+            await asyncio.gather(*tasks)
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.shield(self._settle(uow, token, outcomes, list(untouched)))
+            await asyncio.shield(self._settle(token, outcomes, untouched))
 
-    async def _settle(self, uow: UnitOfWork, token: str, outcomes: Outcomes, untouched: list[int]) -> None:
+    async def _settle(self, token: str, outcomes: Outcomes, untouched: list[int]) -> None:
         self.sent += len(outcomes.rows["sent"])
         await delivery.record(UnitOfWork(self.database), token, outcomes, utcnow())
         await delivery.release(UnitOfWork(self.database), token, untouched)
@@ -155,7 +188,7 @@ class BroadcastSender:
         """Edit the composer's progress message: at most every few seconds (any process may, one at
         a time, by a conditional update), never into what it already shows; the final report always."""
         now_mono = time.monotonic()
-        every = self.options.progress_every.total_seconds() / self.options.time_scale
+        every = self.options.progress_every.total_seconds()  # for people's eyes: never time-scaled
         if not final and now_mono - self._progress_checked < every:
             return
         self._progress_checked = now_mono

@@ -196,7 +196,7 @@ async def test_pause_resume_cancel_from_the_progress_message(bot_env: BotEnv) ->
     assert await owner.press(progress, t("broadcast-btn-pause", "en")) == t("broadcast-done-pause", "en")
     assert says(progress.text, "broadcast-progress", "en", id=broadcast_id, status=t("broadcast-status-paused", "en"),
                 total=1500, sent=ANY, failed=0, blocked=0, unknown=0, left=ANY, rate=ANY, eta=ANY)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.6)  # the sends already under way end
     paused = await delivery_counts(bot_env, broadcast_id)
     await asyncio.sleep(0.5)
     assert await delivery_counts(bot_env, broadcast_id) == paused and paused["pending"] > 0
@@ -264,4 +264,25 @@ async def test_a_photo_with_a_button_and_a_coupon_for_each_recipient_while_stock
     issued = await bot_env.probe.scalars(select(BroadcastDelivery.coupon_id).where(
         BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.coupon_id.is_not(None)))
     assert len(set(issued)) == 3
+    assert not bot_mistakes(bot_env)
+
+
+async def test_a_member_who_blocks_the_bot_is_unreachable_until_they_come_back(bot_env: BotEnv) -> None:
+    [member] = await recipients(bot_env, 1, tier="diamond")
+
+    async def unreachable() -> bool:
+        return await bot_env.probe.scalar(
+            select(Member.unreachable_at.is_not(None)).where(Member.telegram_id == member.id))
+
+    member.block()  # Telegram tells the bot with a my_chat_member update
+    deadline = time.monotonic() + 5
+    while not await unreachable():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    await member.send("/start")  # pressing Start again unblocks
+    await member.expect_message()
+    deadline = time.monotonic() + 5
+    while await unreachable():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
     assert not bot_mistakes(bot_env)

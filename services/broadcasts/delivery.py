@@ -53,6 +53,12 @@ async def next_running(uow: UnitOfWork) -> int | None:
     return running[0] if running else None
 
 
+async def is_running(uow: UnitOfWork, broadcast_id: int) -> bool:
+    async with uow.read(snapshot=False):
+        view = await uow.broadcasts.get(broadcast_id)
+    return view is not None and view.status == "running"
+
+
 async def stalled(uow: UnitOfWork, before: datetime) -> list[int]:
     async with uow.read(snapshot=False):
         return await uow.broadcasts.stalled(before)
