@@ -19,6 +19,7 @@ class Outgoing:
     text: str
     markup: InlineKeyboardMarkup
     photo: str | None
+    markup_data: dict[str, Any]  # the markup as the Bot API's JSON wants it (dumped once)
 
     def kwargs(self) -> dict[str, Any]:
         if self.photo:
@@ -37,7 +38,8 @@ def marketing_message(broadcast: BroadcastView, t: Translator, coupon_code: str 
         rows.append([InlineKeyboardButton(text=broadcast.button_text, url=broadcast.button_url)])
     unsubscribe = BroadcastCb(action=BroadcastAction.unsubscribe, id=broadcast.id)
     rows.append([InlineKeyboardButton(text=t("broadcast-btn-unsubscribe"), callback_data=unsubscribe.pack())])
-    return Outgoing(text, InlineKeyboardMarkup(inline_keyboard=rows), broadcast.photo_file_id)
+    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    return Outgoing(text, markup, broadcast.photo_file_id, markup.model_dump(exclude_none=True))
 
 
 def segment_label(t: Translator, segment: Segment, tier_name: str | None = None) -> str:

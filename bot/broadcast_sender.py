@@ -18,15 +18,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 
-from bot.broadcast_render import digest, marketing_message, progress_screen
+from bot.bot_api import Answer, LeanBotApi, NetworkTrouble
+from bot.broadcast_render import Outgoing, digest, marketing_message, progress_screen
 from bot.i18n import pick_language, translator
 from bot.rate_limit import ChatPacer, GlobalLimiter
 from models.base import utcnow
@@ -56,13 +51,17 @@ class SenderOptions:
 
 class BroadcastSender:
     def __init__(self, bot: Bot, database: Database, limiter: GlobalLimiter, chats: ChatPacer,
-                 options: SenderOptions) -> None:
+                 options: SenderOptions, base: str | None = None) -> None:
         self.bot = bot
         self.database = database
         self.limiter = limiter
         self.chats = chats
         self.options = options
         self.sent = 0  # messages this sender delivered (for logs and benchmarks)
+        # Marketing messages go through the lean client (no pydantic models per message); the progress
+        # message through aiogram's Bot, which this sender owns (a session apart from the bot's answers).
+        self.api = LeanBotApi(bot.token, base)
+        self._templates: dict[tuple[int, str], Outgoing] = {}
         self._in_flight = asyncio.Semaphore(options.concurrency)
         self._status_at = 0.0
         self._running = True
@@ -151,38 +150,52 @@ class BroadcastSender:
         await delivery.record(UnitOfWork(self.database), token, outcomes, utcnow())
         await delivery.release(UnitOfWork(self.database), token, untouched)
 
-    async def _deliver(self, batch: Batch, recipient: Recipient) -> tuple[str, str | None]:
-        """One recipient's message: (status, error)."""
+    def _message(self, batch: Batch, recipient: Recipient) -> Outgoing:
+        """The recipient's message; built once per broadcast and language (a coupon line is per recipient)."""
         language = pick_language(recipient.language, None, self.options.default_language)
         coupon = batch.coupons.get(recipient.id)
-        message = marketing_message(batch.broadcast, translator(language), show_code(coupon) if coupon else None)
+        if coupon:
+            return marketing_message(batch.broadcast, translator(language), show_code(coupon))
+        key = (batch.broadcast.id, language)
+        if key not in self._templates:
+            if len(self._templates) > 64:
+                self._templates.clear()
+            self._templates[key] = marketing_message(batch.broadcast, translator(language))
+        return self._templates[key]
+
+    async def _deliver(self, batch: Batch, recipient: Recipient) -> tuple[str, str | None]:
+        """One recipient's message: (status, error)."""
+        message = self._message(batch, recipient)
         attempts = limited = 0
         scale = self.options.time_scale
         while True:
             await self.chats.wait(recipient.telegram_id)
             await self.limiter.acquire()
             try:
-                if message.photo:
-                    await self.bot.send_photo(recipient.telegram_id, **message.kwargs())
-                else:
-                    await self.bot.send_message(recipient.telegram_id, **message.kwargs())
+                answer = await self.api.send(recipient.telegram_id, message)
+            except NetworkTrouble as error:
+                answer = Answer(False, 0, str(error))
+            if answer.ok:
                 return "sent", None
-            except TelegramRetryAfter as error:
+            if answer.error_code == 429:
                 limited += 1
                 if limited > MAX_RATE_LIMITED:
                     return "failed", "rate limited"
                 self.limiter.pace.slow_down()
-                await self.limiter.pause(error.retry_after / scale)
-            except TelegramForbiddenError as error:
-                return "blocked", error.message
-            except TelegramBadRequest as error:
-                final = any(text in error.message for text in FINAL_CHAT_ERRORS)
-                return ("blocked" if final else "failed"), error.message
-            except (TelegramNetworkError, TelegramServerError, asyncio.TimeoutError) as error:
+                await self.limiter.pause((answer.retry_after or 1) / scale)
+            elif answer.error_code == 403 or any(text in answer.description for text in FINAL_CHAT_ERRORS):
+                return "blocked", answer.description
+            elif answer.error_code and answer.error_code < 500:
+                return "failed", answer.description  # Telegram refused this message: trying again changes nothing
+            else:  # 5xx or no answer: transient
                 attempts += 1
                 if attempts >= self.options.max_attempts:
-                    return "failed", str(error)[:200]
+                    return "failed", answer.description[:200] or "no answer"
                 await asyncio.sleep(0.5 * 2 ** attempts / scale)
+
+    async def close(self) -> None:
+        await self.api.close()
+        await self.bot.session.close()
 
     async def show_progress(self, broadcast_id: int, final: bool = False) -> None:
         """Edit the composer's progress message: at most every few seconds (any process may, one at

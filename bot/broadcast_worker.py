@@ -12,6 +12,7 @@ and enqueues again a running broadcast no sender has touched for a while (a work
 import asyncio
 import logging
 import os
+import signal
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any
@@ -58,7 +59,7 @@ def build_sender(settings: Settings, database: Database, redis: Redis | None) ->
         progress_every=timedelta(seconds=settings.broadcast_progress_seconds), time_scale=scale,
         default_language=settings.default_language,
     )
-    return BroadcastSender(sender_bot(settings), database, limiter, chats, options)
+    return BroadcastSender(sender_bot(settings), database, limiter, chats, options, settings.telegram_api_base)
 
 
 def sender_bot(settings: Settings) -> Bot:
@@ -131,7 +132,7 @@ class BroadcastRuntime:
                 await task
         self._tasks = []
         if self.sender is not None:
-            await self.sender.bot.session.close()
+            await self.sender.close()
 
     async def watch_once(self) -> None:
         uow = UnitOfWork(self.database)
@@ -186,6 +187,8 @@ async def run_worker(settings: Settings, ready: asyncio.Event | None = None) -> 
     broker.register_task(deliver, task_name=TASK_NAME)
     await broker.startup()
     receiver = asyncio.create_task(run_receiver_task(broker, max_async_tasks=4, run_startup=False))
+    with suppress(NotImplementedError, RuntimeError):  # SIGTERM: stop sending, give unsent rows back
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, receiver.cancel)
     log.info("broadcast worker %s listening on %s", os.getpid(), settings.broadcast_queue)
     if ready is not None:
         ready.set()
@@ -196,6 +199,6 @@ async def run_worker(settings: Settings, ready: asyncio.Event | None = None) -> 
         with suppress(asyncio.CancelledError, Exception):
             await receiver
         await broker.shutdown()
-        await sender.bot.session.close()
+        await sender.close()
         await redis.aclose()
         await database.dispose()
