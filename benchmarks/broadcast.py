@@ -6,8 +6,9 @@ members (opted out, so not recipients) exist. The bot runs in its own process on
 in-process broadcast worker. The fake Telegram allows `--scale` times Telegram's rates (30/s overall,
 1/s per chat), so the bot's BROADCAST_RATE of 25/s becomes 25 × scale.
 
-1. Baseline: the 20 members chat (/points, /start, one every `--think` s each) with no broadcast;
-   their round-trip p99 is measured (warm-up round not counted).
+1. Baseline: the 20 members chat (/points, /start, one every `--think` s each) with no broadcast, for
+   `--baseline` s before the broadcast and as long after it; their round-trip p99 is measured over both
+   (warm-up not counted), so a change in the shared machine's load falls on both sides.
 2. An admin composes the broadcast through /broadcast and sends it to the segment "all"; the members
    keep chatting until the progress message shows the final report.
 
@@ -178,7 +179,8 @@ async def main() -> None:
     parser.add_argument("--scale", type=float, default=4.0)
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--think", type=float, default=1.0, help="seconds each member waits between messages")
-    parser.add_argument("--baseline", type=float, default=20.0, help="seconds of chatting without a broadcast")
+    parser.add_argument("--baseline", type=float, default=20.0,
+                        help="seconds of chatting without a broadcast, before it and again after it")
     args = parser.parse_args()
     emulator = TelegramEmulator(token=TOKEN, validate=False, max_requests=1000)
     await emulator.start()
@@ -203,6 +205,8 @@ async def main() -> None:
             stop.set()
             await chatting
             elapsed = time.monotonic() - started
+            # the baseline is half before and half after, so a change in the machine's load hits both sides
+            baseline += await chat_for(chatters, args.baseline, args.think)
             rss = peak_rss_mib(process.pid)
         finally:
             process.terminate()
