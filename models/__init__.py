@@ -1,13 +1,16 @@
 """Database tables and the async repository layer."""
 
+from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
 from models.base import Base
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
+from models.orders import CartItem, Order, OrderEvent, OrderLine, Payment, Product
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
 
 __all__ = [
     "Base",
+    "CartItem",
     "Coupon",
     "CouponCampaign",
     "CouponClaim",
@@ -17,7 +20,18 @@ __all__ = [
     "LoginFailure",
     "LoginLock",
     "Member",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Payment",
     "PointsLedger",
+    "Product",
+    "Refund",
+    "RefundLine",
+    "ReturnRequest",
+    "ReturnRequestLine",
+    "ReturnRequestPhoto",
+    "Review",
     "ProcessedUpdate",
     "TelegramUser",
 ]
