@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     # --- coupons (PRODUCT.md 3; .env.example "# Coupons")
     welcome_coupon_campaign: str = ""
     coupons_page_size: int = Field(default=5, ge=1, le=20)
+    # --- orders and payments (PRODUCT.md 4; .env.example "# Orders and payments")
+    payment_provider_token: SecretStr | None = None
+    payment_payload_secret: SecretStr | None = None
+    order_expiry_minutes: int = Field(default=30, ge=1)
+    points_redeem_rate: int = Field(default=100, ge=1)
+    points_max_percent: int = Field(default=50, ge=0, le=100)
+    referral_points: int = Field(default=100, ge=0)
+    shop_page_size: int = Field(default=6, ge=1, le=20)
+    orders_page_size: int = Field(default=5, ge=1, le=20)
 
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)
