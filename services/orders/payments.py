@@ -56,7 +56,7 @@ class PaidOrder:
 def invoice_for(order: OrderView, rules: OrderRules) -> Invoice:
     if order.status != "pending_payment":
         raise NotAllowed("order-not-payable")
-    payload = sign_payload(rules.payload_key, order.id, order.total, order.currency)
+    payload = sign_payload(rules.payload_key, order.id)
     token = "" if order.currency == "XTR" else rules.provider_token
     return Invoice(order, payload, order.currency, order.total, token)
 
@@ -67,7 +67,7 @@ async def pre_checkout(
 ) -> int:
     """Re-check everything before Telegram takes the money (one short read); the order id, or raise."""
     now = now or utcnow()
-    order_id = order_of_payload(rules.payload_key, payload, total, currency)
+    order_id = order_of_payload(rules.payload_key, payload)
     if order_id is None:
         raise PaymentRefused("payment-invalid")
     async with uow.read():
@@ -113,7 +113,7 @@ async def record_payment(
     successful_payment finds its charge id taken and changes nothing.
     """
     now = now or utcnow()
-    order_id = order_of_payload(rules.payload_key, charge.payload, charge.total, charge.currency)
+    order_id = order_of_payload(rules.payload_key, charge.payload)
     if order_id is None:
         return None
     async with uow.write():

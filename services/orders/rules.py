@@ -80,25 +80,25 @@ class OrderRules:
         return (self.points_for(discount) if discount else 0), discount
 
 
-def sign_payload(key: bytes, order_id: int, total: int, currency: str) -> str:
-    """`o:<order id>:<hmac>` (well under the 128-byte limit); the signature covers amount and currency."""
+def sign_payload(key: bytes, order_id: int) -> str:
+    """`o:<order id>:<hmac>`, well under the 128-byte limit; the amount is checked against the order."""
     body = f"{PAYLOAD_PREFIX}:{order_id}"
-    return f"{body}:{_mac(key, body, total, currency)}"
+    return f"{body}:{_mac(key, body)}"
 
 
-def order_of_payload(key: bytes, payload: str, total: int, currency: str) -> int | None:
-    """The order id a payload names, if it is ours and unchanged for this amount; else None."""
+def order_of_payload(key: bytes, payload: str) -> int | None:
+    """The order id a payload names, if we signed it; else None (forged or mangled)."""
     parts = (payload or "").split(":")
     if len(parts) != 3 or parts[0] != PAYLOAD_PREFIX or not parts[1].isdigit() or len(parts[1]) > 18:
         return None
     body = f"{PAYLOAD_PREFIX}:{parts[1]}"
-    if not hmac.compare_digest(parts[2], _mac(key, body, total, currency)):
+    if not hmac.compare_digest(parts[2], _mac(key, body)):
         return None
     return int(parts[1])
 
 
-def _mac(key: bytes, body: str, total: int, currency: str) -> str:
-    return hmac.new(key, f"{body}:{total}:{currency}".encode(), hashlib.sha256).hexdigest()[:40]
+def _mac(key: bytes, body: str) -> str:
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def payload_key(secret: str) -> bytes:
