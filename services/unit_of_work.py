@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
+from models.repositories.aftersale import AftersaleRepository
 from models.repositories.catalog import CatalogRepository
 from models.repositories.checkins import CheckinRepository
 from models.repositories.coupons import CouponRepository
@@ -122,6 +123,10 @@ class UnitOfWork:
     @property
     def fsm(self) -> FsmRepository:
         return FsmRepository(self.session)
+
+    @property
+    def aftersale(self) -> AftersaleRepository:
+        return AftersaleRepository(self.session)
 
     @property
     def catalog(self) -> CatalogRepository:
