@@ -50,6 +50,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         reminder_days=tuple(settings.points_reminder_days),
         welcome_coupon=settings.welcome_coupon_campaign,
         orders=order_rules(settings),
+        owners=frozenset(settings.owner_ids),
     )
 
 

@@ -7,8 +7,10 @@ from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramU
 from models.orders import CartItem, Order, OrderEvent, OrderLine, Payment, Product
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
+from models.staff import AuditRecord, StaffRole
 
 __all__ = [
+    "AuditRecord",
     "Base",
     "CartItem",
     "Coupon",
@@ -33,5 +35,6 @@ __all__ = [
     "ReturnRequestPhoto",
     "Review",
     "ProcessedUpdate",
+    "StaffRole",
     "TelegramUser",
 ]

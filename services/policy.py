@@ -34,3 +34,4 @@ class ShopPolicy:
     reminder_days: tuple[int, ...] = (30, 7)
     welcome_coupon: str = ""  # campaign code issued on registration; empty: none
     orders: OrderRules = OrderRules()
+    owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right

@@ -32,6 +32,7 @@ from models.repositories.orders import OrderRepository
 from models.repositories.points_reads import PointsReadRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
+from models.repositories.staff import StaffRepository
 from models.repositories.tiers import TierRepository
 
 
@@ -115,6 +116,10 @@ class UnitOfWork:
     @property
     def coupons(self) -> CouponRepository:
         return CouponRepository(self.session)
+
+    @property
+    def staff(self) -> StaffRepository:
+        return StaffRepository(self.session)
 
     @property
     def updates(self) -> UpdateLogRepository:

@@ -1,0 +1,1 @@
+"""Staff: roles (owner from configuration, admin and operator granted in the bot) and the audit log."""
