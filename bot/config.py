@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     referral_points: int = Field(default=100, ge=0)
     shop_page_size: int = Field(default=6, ge=1, le=20)
     orders_page_size: int = Field(default=5, ge=1, le=20)
+    # --- after-sale and the shop API (.env.example "# Reviews, returns and the shop API")
+    review_points: int = Field(default=20, ge=0)
+    shop_api_secret: SecretStr | None = None  # unset: the API is off
+    shop_api_host: str = "127.0.0.1"
+    shop_api_port: int = 8082  # its own port when webhooks are off
+    shop_api_max_skew_seconds: int = Field(default=300, ge=10, le=3600)
 
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)

@@ -131,6 +131,10 @@ class OrderRepository:
         row = (await self.session.execute(select(*_ORDER_COLUMNS).where(ORDERS.c.id == order_id))).first()
         return OrderView(*row) if row else None
 
+    async def by_external_ref(self, external_ref: str) -> OrderView | None:
+        row = (await self.session.execute(select(*_ORDER_COLUMNS).where(ORDERS.c.external_ref == external_ref))).first()
+        return OrderView(*row) if row else None
+
     async def order_for_update(self, order_id: int) -> OrderView | None:
         query = select(*_ORDER_COLUMNS).where(ORDERS.c.id == order_id).with_for_update()
         row = (await self.session.execute(query)).first()
