@@ -13,14 +13,18 @@ def create_routers() -> list[Router]:
         coupons,
         fallback,
         language,
+        checkout,
         login,
+        orders,
         points,
         profile,
         profile_setup,
         registration,
+        shop,
         start,
     )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
     features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
+    features = (*features[:-1], checkout, shop, orders, features[-1])  # orders (issue 12), before the fallback
     return [feature.create_router() for feature in features]

@@ -9,6 +9,7 @@
     demo.py       demo products for the sandbox
 """
 
+from models.orders import format_order_no as order_number
 from models.repositories.catalog import CartLine, ProductView
 from models.repositories.orders import EventView, LineView, OrderView, StatusNotice
 from services.orders.catalog import (
@@ -86,6 +87,7 @@ __all__ = [
     "deliver",
     "expire_due",
     "invoice_for",
+    "order_number",
     "order_of",
     "orders_of",
     "payload_key",
