@@ -151,3 +151,45 @@ class OrderCb(CallbackData, prefix="od"):
     action: OrderAction
     id: int = 0
     page: int = 0
+
+
+class AftersaleAction(str, Enum):
+    """A member's return/refund request and review of order `id`."""
+
+    start = "start"  # ask for a return or refund
+    kind = "kind"  # `value`: refund | return
+    whole = "whole"  # the whole order
+    pick = "pick"  # choose lines
+    toggle = "toggle"  # `value`: an order line id
+    picked = "picked"  # lines chosen
+    reason = "reason"  # `value`: a reason code
+    skip = "skip"  # no text / no (more) photos
+    submit = "submit"
+    cancel = "cancel"
+    review = "review"  # rate the order
+    stars = "stars"  # `value`: 1..5
+
+
+class AftersaleCb(CallbackData, prefix="as"):
+    """Every step re-checks the order is the member's own (services/orders/returns.py, reviews.py)."""
+
+    action: AftersaleAction
+    id: int = 0
+    value: str = ""
+
+
+class StaffReturnAction(str, Enum):
+    queue = "queue"  # open requests, oldest first (`page`)
+    show = "show"  # request `id`
+    photos = "photos"
+    approve = "approve"  # ask to confirm
+    confirm = "confirm"  # approve: the refund runs
+    reject = "reject"  # ask for the reason
+
+
+class StaffReturnCb(CallbackData, prefix="sr"):
+    """Staff buttons; the admin role is checked in the database on every press."""
+
+    action: StaffReturnAction
+    id: int = 0
+    page: int = 0

@@ -51,6 +51,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         welcome_coupon=settings.welcome_coupon_campaign,
         orders=order_rules(settings),
         owners=frozenset(settings.owner_ids),
+        review_points=settings.review_points,
     )
 
 

@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import deliver
+from bot.refunds import send_star_refunds
 from bot.i18n import pick_language, translator
 from bot.render import local_date, quote
 from bot import update_log
@@ -124,6 +125,11 @@ async def announce_order_changes(
     return len(notices)
 
 
+async def refund_stars(bot: Bot, database: Database) -> int:
+    """Stars refunds that could not reach Telegram when staff decided (each claimed by one process)."""
+    return await send_star_refunds(bot, UnitOfWork(database))
+
+
 class BackgroundJobs:
     """APScheduler in the bot's event loop; each job runs one instance at a time per process."""
 
@@ -151,6 +157,8 @@ class BackgroundJobs:
                                id="orders-expire", **options)
         self.scheduler.add_job(announce_order_changes, IntervalTrigger(seconds=30), args=messages,
                                id="orders-announce", **options)
+        self.scheduler.add_job(refund_stars, IntervalTrigger(minutes=2), args=[bot, database],
+                               id="orders-refund-stars", **options)
 
     def start(self) -> None:
         self.scheduler.start()

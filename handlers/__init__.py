@@ -9,6 +9,7 @@ from aiogram import Router
 
 def create_routers() -> list[Router]:
     from handlers import (
+        aftersale,
         coupon_gifts,
         coupons,
         fallback,
@@ -20,11 +21,13 @@ def create_routers() -> list[Router]:
         profile,
         profile_setup,
         registration,
+        reviews,
         shop,
+        staff_returns,
         start,
     )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
     features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
-    features = (*features[:-1], checkout, shop, orders, features[-1])  # orders (issue 12), before the fallback
+    features = (*features[:-1], checkout, shop, orders, aftersale, reviews, staff_returns, features[-1])
     return [feature.create_router() for feature in features]

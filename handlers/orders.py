@@ -12,6 +12,7 @@ from bot.filters import IsMember
 from bot.i18n import Translator
 from bot.keyboards import Button
 from bot.render import error_text, local_date, local_time, money, quote
+from handlers import aftersale
 from handlers.checkout import send_invoice
 from services import coupons, orders
 from services.errors import DomainError
@@ -72,8 +73,8 @@ def detail_text(t: Translator, detail: OrderDetail, lang: str, policy: ShopPolic
     history = [t("orders-event", at=local_time(event.created_at, policy.tz), status=status(t, event.to_status))
                for event in detail.events[-EVENTS_SHOWN:]]
     head = t("orders-detail", number=order.number, status=status(t, order.status))
-    return "\n\n".join([head, "\n".join(lines), "\n".join(money_lines),
-                        t("orders-history") + "\n" + "\n".join(history)])
+    parts = [head, "\n".join(lines), "\n".join(money_lines), t("orders-history") + "\n" + "\n".join(history)]
+    return "\n\n".join(parts + aftersale.detail_notes(t, detail))
 
 
 def detail_buttons(t: Translator, detail: OrderDetail, page: int) -> InlineKeyboardMarkup:
@@ -82,6 +83,7 @@ def detail_buttons(t: Translator, detail: OrderDetail, page: int) -> InlineKeybo
     if order.status == "pending_payment":
         rows.append([(t("orders-btn-pay"), OrderCb(action=OrderAction.pay, id=order.id, page=page)),
                      (t("orders-btn-cancel"), OrderCb(action=OrderAction.cancel, id=order.id, page=page))])
+    rows.extend(aftersale.detail_rows(t, detail))
     rows.append([(t("orders-btn-list"), OrderCb(action=OrderAction.list, page=page))])
     return keyboards.inline(rows)
 

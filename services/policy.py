@@ -34,4 +34,5 @@ class ShopPolicy:
     reminder_days: tuple[int, ...] = (30, 7)
     welcome_coupon: str = ""  # campaign code issued on registration; empty: none
     orders: OrderRules = OrderRules()
+    review_points: int = 20  # for reviewing a completed order, once
     owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.aftersale import Refund, RefundLine, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto, Review
 from models.database import insert_for
-from models.members import Member, TelegramUser
+from models.members import Member, TelegramUser, format_member_no
 from models.orders import Order, OrderLine, Payment
 
 REFUNDS = Refund.__table__
@@ -57,6 +57,10 @@ class RequestView:
     staff_id: int | None
     created_at: datetime
     decided_at: datetime | None
+
+    @property
+    def member_no(self) -> str:
+        return format_member_no(self.member_id)
 
 
 @dataclass(frozen=True, slots=True)

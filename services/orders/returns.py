@@ -16,7 +16,8 @@ from models.repositories.aftersale import RequestView
 from models.repositories.orders import OrderView
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.orders.refunds import RefundDone, RefundRequest, refund_in_open_uow
-from services.orders.rules import REFUNDABLE
+from services.orders.rules import returnable
+from services.paging import Page, clamp
 from services.policy import ShopPolicy
 from services.staff import audit
 from services.staff.roles import Role, require
@@ -48,13 +49,6 @@ class Decision:
     refund: RefundDone | None
     telegram_id: int | None  # the member's chat, to tell them
     language: str | None
-
-
-def returnable(order: OrderView, now: datetime) -> bool:
-    """Paid and not yet delivered, or delivered and inside the return window."""
-    if order.status not in REFUNDABLE or order.refunded_amount >= order.total:
-        return False
-    return order.return_window_ends_at is None or now < order.return_window_ends_at
 
 
 def _checked(form: ReturnForm) -> ReturnForm:
@@ -179,3 +173,11 @@ async def latest_of(uow: UnitOfWork, member_id: int, order_id: int) -> RequestVi
     async with uow.read():
         request = await uow.aftersale.latest_request(order_id)
     return request if request is not None and request.member_id == member_id else None
+
+
+async def queue(uow: UnitOfWork, page: int, size: int) -> Page[RequestView]:
+    """Open requests, oldest first (the caller has checked the role)."""
+    async with uow.read():
+        page, pages = clamp(page, await uow.aftersale.count_open(), size)
+        items = await uow.aftersale.open_queue(page * size, size)
+    return Page(items, page, pages)

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from models.base import utcnow
 from models.repositories.ledger import Entry
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.orders.rules import REVIEWABLE
 from services.points import postings
 from services.points.rules import expiry_for
 from services.unit_of_work import UnitOfWork
 
 TEXT_MAX = 1000
-REVIEWABLE = frozenset({"completed"})
 
 
 @dataclass(frozen=True, slots=True)

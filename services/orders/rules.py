@@ -3,9 +3,13 @@
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from services.errors import InvalidInput, NotAllowed
+
+if TYPE_CHECKING:
+    from models.repositories.orders import OrderView
 
 # status -> the statuses it may move to (PRODUCT.md 4).
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -22,6 +26,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 STATUSES = tuple(TRANSITIONS)
 # Paid orders whose money may still be (partly) given back.
 REFUNDABLE = frozenset({"paid", "shipped", "delivered", "completed", "partially_refunded"})
+REVIEWABLE = frozenset({"completed"})
 PAYLOAD_PREFIX = "o"
 MAX_QUANTITY = 99  # per cart line
 
@@ -30,6 +35,13 @@ class IllegalTransition(NotAllowed):
     """The order is not in a status from which this change is allowed."""
 
     code = "order-illegal-transition"
+
+
+def returnable(order: "OrderView", now: datetime) -> bool:
+    """A return/refund request may be made: paid and not yet delivered, or delivered and inside the window."""
+    if order.status not in REFUNDABLE or order.refunded_amount >= order.total:
+        return False
+    return order.return_window_ends_at is None or now < order.return_window_ends_at
 
 
 def check_transition(current: str, target: str) -> None:

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from models.base import utcnow
+from models.repositories.aftersale import RequestView
 from models.repositories.orders import EventView, LineView, OrderView
 from services.errors import NotFound
+from services.orders.rules import REVIEWABLE, returnable
 from services.paging import Page, clamp
 from services.unit_of_work import UnitOfWork
 
@@ -14,6 +17,10 @@ class OrderDetail:
     lines: list[LineView]
     events: list[EventView]
     coupon_code: str | None
+    request: RequestView | None = None  # the latest return/refund request
+    review_stars: int | None = None
+    returnable: bool = False  # a new request may be made now
+    reviewable: bool = False
 
 
 async def orders_of(uow: UnitOfWork, member_id: int, page: int, size: int) -> Page[OrderView]:
@@ -30,7 +37,13 @@ async def order_of(uow: UnitOfWork, member_id: int, order_id: int) -> OrderDetai
         if order is None or order.member_id != member_id:
             raise NotFound("order-not-found")
         coupon = await uow.coupons.coupon(order.coupon_id) if order.coupon_id else None
-        return OrderDetail(order, await uow.orders.lines(order_id), await uow.orders.events(order_id),
-                           coupon.code if coupon else None)
+        request = await uow.aftersale.latest_request(order_id)
+        review = await uow.aftersale.review_of(order_id)
+        return OrderDetail(
+            order, await uow.orders.lines(order_id), await uow.orders.events(order_id),
+            coupon.code if coupon else None, request, review[0] if review else None,
+            returnable=returnable(order, utcnow()) and (request is None or request.status != "open"),
+            reviewable=order.status in REVIEWABLE and review is None,
+        )
 
 
