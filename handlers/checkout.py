@@ -173,17 +173,22 @@ async def pay(callback: CallbackQuery, callback_data: CheckoutCb, uow: UnitOfWor
               t: Translator, lang: str, policy: ShopPolicy, callback_answer: CallbackAnswer) -> None:
     """Place the order as shown (a changed total is refused), then the invoice for it."""
     try:
-        if policy.currency != "XTR" and not policy.orders.provider_token:
+        if callback_data.total and policy.currency != "XTR" and not policy.orders.provider_token:
             raise NotAllowed("payments-unavailable")
         order = await orders.place_order(uow, member.id, policy.orders, policy.currency, coupon_id=callback_data.coupon,
                                          points=callback_data.points, expected_total=callback_data.total)
     except DomainError as error:
         callback_answer.text, callback_answer.show_alert = error_text(t, error, policy.tz), True
         return
+    view = keyboards.inline([[(t("orders-btn-show"), OrderCb(action=OrderAction.show, id=order.id))]])
+    if order.total == 0:  # a coupon paid for all of it: no invoice
+        free = await orders.settle_free(uow, order, callback.from_user.id, policy.orders, earn_rate=policy.earn_rate,
+                                        tiers=policy.tiers, tz=policy.tz)
+        await replies.show(callback, t("order-paid", number=order.number, points=free.points_earned), view)
+        return
     detail = await orders.order_of(uow, member.id, order.id)
     names = ", ".join(f"{line.name(lang)} ×{line.quantity}" for line in detail.lines)
     placed = t("order-placed", number=order.number, until=local_time(order.expires_at, policy.tz))
-    view = keyboards.inline([[(t("orders-btn-show"), OrderCb(action=OrderAction.show, id=order.id))]])
     await replies.show(callback, placed, view)
     await send_invoice(callback.bot, callback.from_user.id, order, t, lang, policy, names)
 

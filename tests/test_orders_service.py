@@ -151,3 +151,41 @@ async def test_cancel_and_expiry_give_everything_back_once(uow: UnitOfWork, prob
                                  .order_by(OrderEvent.id))
     assert events == ["pending_payment", "expired"]
     assert await points.audit(uow) == []
+
+
+async def test_a_free_order_is_paid_at_once_and_the_referrer_is_paid_once(uow: UnitOfWork, probe: Probe) -> None:
+    referrer = await new_member(uow)
+    member_id = await new_member(uow)
+    await probe.write(update(Member).where(Member.id == member_id).values(referrer_id=referrer))
+    telegram_id = await bind_telegram(probe, member_id)
+    product_id = await new_product(uow, price=1_000, stock=5)
+    coupon_id = await new_coupon(uow, member_id, min_spend=0, amount_off=5_000)
+    await orders.add_to_cart(uow, member_id, product_id)
+    quote = await orders.quote(uow, member_id, RULES, coupon_id=coupon_id)
+    assert (quote.coupon_discount, quote.max_points, quote.total) == (1_000, 0, 0)
+    order = await orders.place_order(uow, member_id, RULES, "CNY", coupon_id=coupon_id)
+    free = await orders.settle_free(uow, order, telegram_id, RULES, earn_rate=RATE, tiers=TIERS, tz=SHANGHAI)
+    again = await orders.settle_free(uow, order, telegram_id, RULES, earn_rate=RATE, tiers=TIERS, tz=SHANGHAI)
+    assert free.recorded and free.order.status == "paid" and not again.recorded
+    assert await coupon_status(probe, coupon_id) == "used"
+    await orders.add_to_cart(uow, member_id, product_id)
+    second = await orders.place_order(uow, member_id, RULES, "CNY")
+    paid = await orders.record_payment(uow, charge(second, telegram_id), RULES, earn_rate=RATE, tiers=TIERS,
+                                       tz=SHANGHAI)
+    assert paid.order.status == "paid" and paid.points_earned == 10
+    assert await balances(probe, referrer) == (30, 0)  # the first paid order only
+    assert await points.audit(uow) == []
+
+
+async def test_a_payment_for_an_order_no_longer_payable_is_kept_and_flagged(uow: UnitOfWork, probe: Probe) -> None:
+    member_id = await new_member(uow)
+    telegram_id = await bind_telegram(probe, member_id)
+    product_id = await new_product(uow)
+    await orders.add_to_cart(uow, member_id, product_id)
+    order = await orders.place_order(uow, member_id, RULES, "CNY")
+    await orders.cancel(uow, member_id, order.id, SHANGHAI)
+    late = await orders.record_payment(uow, charge(order, telegram_id), RULES, earn_rate=RATE, tiers=TIERS,
+                                       tz=SHANGHAI)
+    assert late.late and late.order.status == "cancelled" and late.points_earned == 0
+    assert await probe.scalar(select(Order.status).where(Order.id == order.id)) == "cancelled"
+    assert await stock(probe, product_id) == 5

@@ -42,6 +42,7 @@ from services.orders.payments import (
     invoice_for,
     pre_checkout,
     record_payment,
+    settle_free,
 )
 from services.orders.rules import (
     REFUNDABLE,
@@ -99,5 +100,6 @@ __all__ = [
     "record_payment",
     "remove_from_cart",
     "seed_demo",
+    "settle_free",
     "ship",
 ]

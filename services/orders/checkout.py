@@ -89,8 +89,6 @@ async def _quote_open(uow: UnitOfWork, member_id: int, rules: OrderRules, coupon
             raise NotAllowed("coupon-not-usable")
     available = await uow.ledger.run(lambda ledger: ledger.available(member_id)) or 0
     after_coupon = subtotal - (chosen.discount if chosen else 0)
-    if after_coupon < 1:
-        raise NotAllowed("order-total-zero")
     charged, points_off = rules.checked_points(points, after_coupon, available)
     return Quote(lines, subtotal, offers, chosen, available, rules.max_points(after_coupon, available),
                  charged, points_off)

@@ -137,6 +137,17 @@ async def record_payment(
     return PaidOrder(order, True, earned, tier_change=change)
 
 
+async def settle_free(
+    uow: UnitOfWork, order: OrderView, telegram_id: int, rules: OrderRules, *, earn_rate: Decimal, tiers: Tiers,
+    tz: ZoneInfo, now: datetime | None = None,
+) -> PaidOrder:
+    """An order a coupon made free needs no invoice: it is paid at once, through the same path, once."""
+    if order.total != 0:
+        raise NotAllowed("order-not-payable")
+    charge = Charge(telegram_id, f"free:{order.id}", None, order.currency, 0, sign_payload(rules.payload_key, order.id))
+    return await record_payment(uow, charge, rules, earn_rate=earn_rate, tiers=tiers, tz=tz, now=now)
+
+
 async def _settle(
     uow: UnitOfWork, order: OrderView, rules: OrderRules, earn_rate: Decimal, tiers: Tiers, tz: ZoneInfo,
     now: datetime,

@@ -77,7 +77,7 @@ class OrderRules:
         """The most points usable on an order of `after_coupon`, given the member's available points."""
         cap = after_coupon * self.max_points_percent // 100
         if after_coupon - cap < 1:
-            cap = after_coupon - 1  # an invoice needs a positive amount
+            cap = after_coupon - 1  # points never make an order free: an invoice needs a positive amount
         best = min(cap, self.points_discount(available))
         return self.points_for(max(best, 0))
 

@@ -90,7 +90,6 @@ error-product-not-found = That product was not found; it may have been taken off
 error-product-sold-out = That product is sold out.
 error-product-invalid = The product details are incomplete.
 error-order-out-of-stock = Not enough “{$name_en}” left. Please change your cart and try again.
-error-order-total-zero = The order amount must be above zero.
 error-order-total-changed = The order amount has changed. Please confirm it again.
 error-order-points-negative = The number of points cannot be negative.
 error-order-points-too-many = At most {$most} points can be used on this order.

@@ -90,7 +90,6 @@ error-product-not-found = 找不到这件商品，它可能已下架。
 error-product-sold-out = 这件商品已售罄。
 error-product-invalid = 商品信息不完整。
 error-order-out-of-stock = 「{$name_zh}」库存不足，请调整购物车后再试。
-error-order-total-zero = 订单金额必须大于零。
 error-order-total-changed = 订单金额已变化，请重新确认。
 error-order-points-negative = 积分数量不能为负数。
 error-order-points-too-many = 本单最多可用 {$most} 积分。
