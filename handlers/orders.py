@@ -151,11 +151,11 @@ async def pay_again(callback: CallbackQuery, callback_data: OrderCb, uow: UnitOf
     detail = await _detail(callback_data, uow, member, t, policy, callback_answer)
     if detail is None:
         return
-    if detail.order.status != "pending_payment":
-        callback_answer.text, callback_answer.show_alert = t("error-order-not-payable"), True
-        return
     names = ", ".join(f"{line.name(lang)} ×{line.quantity}" for line in detail.lines)
-    await send_invoice(callback.bot, callback.from_user.id, detail.order, t, lang, policy, names)
+    try:
+        await send_invoice(callback.bot, callback.from_user.id, detail.order, t, lang, policy, names)
+    except DomainError as error:
+        callback_answer.text, callback_answer.show_alert = error_text(t, error, policy.tz), True
 
 
 def create_router() -> Router:
