@@ -231,3 +231,25 @@ async def test_photo_card_and_status_notice(bot_env: BotEnv, member: SimUser) ->
     notice = await member.expect_message()
     assert notice.text == shown("order-status-changed", number=orders.order_number(order_id),
                                 status=t("order-status-shipped"))
+
+
+async def test_a_big_cart_with_long_names_stays_within_telegram_limits(bot_env: BotEnv, member: SimUser) -> None:
+    """Last in this module: its 25 products push later ones off the first catalog page."""
+    for _ in range(25):
+        name = unique("长") + "名" * 89  # 100 characters, the most a name may have
+        spec = ProductSpec(name, name, 100, 5, "说明" * 500, "text " * 200)
+        product_id = await orders.add_product(bot_env.uow(), spec)
+        await orders.add_to_cart(bot_env.uow(), member.member_id, product_id)
+    await member.send("/cart")
+    cart = await member.expect_message()
+    assert says(cart.text, "cart-more", count=5) and says(cart.text, "cart-total", total="¥25.00")
+    await member.press(cart, t("cart-btn-checkout"))
+    await member.press(cart, t("checkout-btn-no-points"))
+    assert says(cart.text, "cart-more", count=5) and says(cart.text, "checkout-total", amount="¥25.00")
+    await member.press(cart, t("checkout-btn-pay", amount="¥25.00"))
+    assert (await member.expect_message()).kind == "invoice"
+    await member.press(cart, t("orders-btn-show"))
+    assert says(cart.text, "cart-more", count=5)
+    await member.send("/shop")
+    catalog = await member.expect_message()
+    assert len(catalog.text) < 4096
