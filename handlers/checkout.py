@@ -18,7 +18,7 @@ from bot.filters import IsMember
 from bot.i18n import Translator
 from bot.keyboards import Button
 from bot.render import error_text, local_time, money, quote
-from handlers.shop import short
+from handlers.shop import LINES_SHOWN, NAME_SHOWN, short
 from services import coupons, orders
 from services.errors import DomainError, NotAllowed
 from services.members import MemberView
@@ -39,8 +39,10 @@ def summary(t: Translator, chosen: Quote, lang: str, policy: ShopPolicy, final: 
     def cash(amount: int) -> str:
         return money(amount, policy.currency, lang)
 
-    lines = [t("cart-line", name=quote(line.product.name(lang)), quantity=line.quantity,
-               price=cash(line.product.price), amount=cash(line.amount)) for line in chosen.lines[:30]]
+    lines = [t("cart-line", name=quote(short(line.product.name(lang), NAME_SHOWN)), quantity=line.quantity,
+               price=cash(line.product.price), amount=cash(line.amount)) for line in chosen.lines[:LINES_SHOWN]]
+    if len(chosen.lines) > LINES_SHOWN:
+        lines.append(t("cart-more", count=len(chosen.lines) - LINES_SHOWN))
     parts = [t("checkout-title"), "\n".join(lines), t("checkout-subtotal", amount=cash(chosen.subtotal))]
     if final:
         if chosen.coupon:

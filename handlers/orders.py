@@ -14,6 +14,7 @@ from bot.keyboards import Button
 from bot.render import error_text, local_date, local_time, money, quote
 from handlers import aftersale
 from handlers.checkout import send_invoice
+from handlers.shop import LINES_SHOWN, NAME_SHOWN, short
 from services import coupons, orders
 from services.errors import DomainError
 from services.members import MemberView
@@ -21,7 +22,6 @@ from services.orders import OrderDetail
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
 
-LINES_SHOWN = 30
 EVENTS_SHOWN = 20
 
 
@@ -55,8 +55,11 @@ def detail_text(t: Translator, detail: OrderDetail, lang: str, policy: ShopPolic
     def cash(amount: int) -> str:
         return money(amount, order.currency, lang)
 
-    lines = [t("cart-line", name=quote(line.name(lang)), quantity=line.quantity, price=cash(line.unit_price),
+    lines = [t("cart-line", name=quote(short(line.name(lang), NAME_SHOWN)), quantity=line.quantity,
+               price=cash(line.unit_price),
                amount=cash(line.unit_price * line.quantity)) for line in detail.lines[:LINES_SHOWN]]
+    if len(detail.lines) > LINES_SHOWN:
+        lines.append(t("cart-more", count=len(detail.lines) - LINES_SHOWN))
     money_lines = [t("checkout-subtotal", amount=cash(order.subtotal))]
     if order.coupon_discount:
         money_lines.append(t("checkout-coupon-line", code=coupons.show_code(detail.coupon_code or ""),
@@ -153,11 +156,11 @@ async def pay_again(callback: CallbackQuery, callback_data: OrderCb, uow: UnitOf
     detail = await _detail(callback_data, uow, member, t, policy, callback_answer)
     if detail is None:
         return
-    if detail.order.status != "pending_payment":
-        callback_answer.text, callback_answer.show_alert = t("error-order-not-payable"), True
-        return
     names = ", ".join(f"{line.name(lang)} ×{line.quantity}" for line in detail.lines)
-    await send_invoice(callback.bot, callback.from_user.id, detail.order, t, lang, policy, names)
+    try:
+        await send_invoice(callback.bot, callback.from_user.id, detail.order, t, lang, policy, names)
+    except DomainError as error:
+        callback_answer.text, callback_answer.show_alert = error_text(t, error, policy.tz), True
 
 
 def create_router() -> Router:

@@ -24,7 +24,8 @@ from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 CAPTION_DESCRIPTION = 600  # a photo caption holds 1024 characters: name, price and stock need the rest
-CART_LINES_SHOWN = 30  # keeps the cart message far below 4096 characters
+LINES_SHOWN = 20  # order lines on one screen: with names cut to NAME_SHOWN, far below 4096 characters
+NAME_SHOWN = 60
 
 
 def short(text: str, limit: int) -> str:
@@ -123,8 +124,8 @@ def cart_view(t: Translator, cart: Cart, lang: str, policy: ShopPolicy, page: in
     def cash(amount: int) -> str:
         return money(amount, policy.currency, lang)
 
-    shown = cart.lines[:CART_LINES_SHOWN]
-    lines = [t("cart-line", name=quote(line.product.name(lang)), quantity=line.quantity,
+    shown = cart.lines[:LINES_SHOWN]
+    lines = [t("cart-line", name=quote(short(line.product.name(lang), NAME_SHOWN)), quantity=line.quantity,
                price=cash(line.product.price), amount=cash(line.amount)) for line in shown]
     if len(cart.lines) > len(shown):
         lines.append(t("cart-more", count=len(cart.lines) - len(shown)))

@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from bot import scheduler
-from bot.callbacks import OrderAction, OrderCb
+from bot.callbacks import CheckoutAction, CheckoutCb, OrderAction, OrderCb
 from bot.dispatcher import shop_policy
 from models.coupons import Coupon
 from models.members import Member
@@ -31,15 +31,20 @@ async def product(bot_env: BotEnv, price: int = 12_000, stock: int = 5, photo: s
     return await orders.add_product(bot_env.uow(), spec), name
 
 
-async def coupon_for(bot_env: BotEnv, member_id: int) -> int:
+async def coupon_for(bot_env: BotEnv, member_id: int, min_spend: int = 10_000) -> int:
     spec = CampaignSpec(code=unique("c"), name_zh="满100减10", name_en="10 off 100", kind="amount_off",
-                        amount_off=1_000, min_spend=10_000, valid_days=30, channel="staff")
+                        amount_off=1_000, min_spend=min_spend, valid_days=30, channel="staff")
     campaign_id = await coupons.create_campaign(bot_env.uow(), spec)
     return (await coupons.issue(bot_env.uow(), campaign_id, member_id)).id
 
 
 async def give_points(bot_env: BotEnv, member_id: int, amount: int) -> None:
     await points.adjust(bot_env.uow(), member_id, amount, unique("seed"), reason="seed", tz=bot_env.settings.tz)
+
+
+async def other_member(bot_env: BotEnv) -> int:
+    other = bot_env.new_user()
+    return await bot_env.make_member(other)
 
 
 async def balances(bot_env: BotEnv, member_id: int) -> tuple[int, int]:
@@ -139,6 +144,17 @@ async def test_typed_points_bad_input_gets_a_message_and_the_dialog_goes_on(bot_
     final = await member.expect_message()
     assert says(final.text, "checkout-total", amount="¥40.00")
     assert says(final.text, "checkout-points-line", points=1_000, amount="¥10.00")
+    forged = {  # a modified client: more points than allowed, a total below the real one, someone's coupon
+        CheckoutCb(action=CheckoutAction.pay, points=4_000, total=1_000).pack(): t("error-order-points-too-many",
+                                                                                 most=2_500),
+        CheckoutCb(action=CheckoutAction.pay, points=1_000, total=1).pack(): t("error-order-total-changed"),
+        CheckoutCb(action=CheckoutAction.pay, coupon=await coupon_for(bot_env, await other_member(bot_env), 0)).pack():
+            t("error-coupon-not-usable"),
+    }
+    for data, toast in forged.items():
+        assert await press_data(bot_env, member, final, data) == toast
+    assert await bot_env.probe.scalar(select(func.count()).select_from(Order).where(
+        Order.member_id == member.member_id)) == 0
 
 
 async def test_pre_checkout_refuses_forged_changed_and_expired(bot_env: BotEnv, member: SimUser) -> None:
@@ -168,6 +184,9 @@ async def test_cancel_gives_back_stock_coupon_and_points(bot_env: BotEnv, member
     await member.send("/orders")
     listing = await member.expect_message()
     await member.press(listing, f"{order.number} · {t('order-status-pending_payment')}")
+    await member.press(listing, t("orders-btn-pay"))  # the invoice again, for the same order
+    again = await member.expect_message()
+    assert again.kind == "invoice" and again.invoice["total_amount"] == order.total == 18_000
     await member.press(listing, t("orders-btn-cancel"))
     assert listing.text == shown("orders-cancel-confirm", number=order.number)
     assert await member.press(listing, t("orders-btn-confirm-cancel")) == t("orders-cancelled")
@@ -212,3 +231,25 @@ async def test_photo_card_and_status_notice(bot_env: BotEnv, member: SimUser) ->
     notice = await member.expect_message()
     assert notice.text == shown("order-status-changed", number=orders.order_number(order_id),
                                 status=t("order-status-shipped"))
+
+
+async def test_a_big_cart_with_long_names_stays_within_telegram_limits(bot_env: BotEnv, member: SimUser) -> None:
+    """Last in this module: its 25 products push later ones off the first catalog page."""
+    for _ in range(25):
+        name = unique("长") + "名" * 89  # 100 characters, the most a name may have
+        spec = ProductSpec(name, name, 100, 5, "说明" * 500, "text " * 200)
+        product_id = await orders.add_product(bot_env.uow(), spec)
+        await orders.add_to_cart(bot_env.uow(), member.member_id, product_id)
+    await member.send("/cart")
+    cart = await member.expect_message()
+    assert says(cart.text, "cart-more", count=5) and says(cart.text, "cart-total", total="¥25.00")
+    await member.press(cart, t("cart-btn-checkout"))
+    await member.press(cart, t("checkout-btn-no-points"))
+    assert says(cart.text, "cart-more", count=5) and says(cart.text, "checkout-total", amount="¥25.00")
+    await member.press(cart, t("checkout-btn-pay", amount="¥25.00"))
+    assert (await member.expect_message()).kind == "invoice"
+    await member.press(cart, t("orders-btn-show"))
+    assert says(cart.text, "cart-more", count=5)
+    await member.send("/shop")
+    catalog = await member.expect_message()
+    assert len(catalog.text) < 4096

@@ -189,3 +189,26 @@ async def test_a_payment_for_an_order_no_longer_payable_is_kept_and_flagged(uow:
     assert late.late and late.order.status == "cancelled" and late.points_earned == 0
     assert await probe.scalar(select(Order.status).where(Order.id == order.id)) == "cancelled"
     assert await stock(probe, product_id) == 5
+
+
+def test_the_expiry_and_notice_jobs_are_scheduled() -> None:
+    from unittest.mock import MagicMock
+
+    from bot.scheduler import BackgroundJobs, announce_order_changes, expire_orders
+    from services.policy import ShopPolicy
+
+    jobs = BackgroundJobs(MagicMock(), MagicMock(), ShopPolicy(), "zh")
+    assert jobs.scheduler.get_job("orders-expire").func is expire_orders
+    assert jobs.scheduler.get_job("orders-announce").func is announce_order_changes
+
+
+async def test_seed_demo_adds_the_demo_catalog_once(db_url: str, database: object, probe: Probe) -> None:
+    import io
+
+    from services.orders.demo import DEMO_PRODUCTS, run_seed
+
+    first, second = io.StringIO(), io.StringIO()
+    assert await run_seed(db_url, first) == 0 and await run_seed(db_url, second) == 0
+    assert "seed-demo: 5 " in first.getvalue() and "seed-demo: 0 " in second.getvalue()
+    skus = await probe.scalars(select(Product.sku).where(Product.sku.like("demo-%")))
+    assert sorted(skus) == sorted(spec.sku for spec in DEMO_PRODUCTS)

@@ -3,7 +3,8 @@
 Placing reserves stock (`stock >= qty` conditional UPDATEs, in product id order so two carts
 never deadlock), locks the coupon to the order (`status = 'available'` conditional UPDATE) and
 takes the points with a ledger `spend` keyed by the order — all in one write transaction, so a
-refusal at any step leaves nothing behind. Cancel or expiry gives all three back (lifecycle.py).
+refusal at any step leaves nothing behind. Cancel or expiry gives all three back (lifecycle.py):
+the points as a `refund` credit keyed `order-points:<id>:back`, a new lot with a fresh expiry.
 """
 
 from dataclasses import dataclass

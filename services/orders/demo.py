@@ -1,5 +1,9 @@
 """A few demo products so a person trying the sandbox can buy something (never run in production startup)."""
 
+from typing import TextIO
+
+from models.database import Database
+from models.migrate import upgrade_to_head
 from services.orders.catalog import ProductSpec, add_product
 from services.unit_of_work import UnitOfWork
 
@@ -27,3 +31,15 @@ async def seed_demo(uow: UnitOfWork) -> int:
             await add_product(uow, spec)
             added += 1
     return added
+
+
+async def run_seed(database_url: str, out: TextIO) -> int:
+    """The `member-bot seed-demo` command: migrate, add the demo products missing, say how many."""
+    database = Database(database_url)
+    try:
+        await upgrade_to_head(database.engine)
+        added = await seed_demo(UnitOfWork(database))
+    finally:
+        await database.dispose()
+    print(f"seed-demo: {added} demo product(s) added", file=out)
+    return 0

@@ -23,12 +23,12 @@ from services.unit_of_work import UnitOfWork
 # successful_payment follows an approved pre-checkout within seconds; the expiry job waits this
 # long past `expires_at` so it never releases an order whose payment is on its way.
 PAYMENT_GRACE = timedelta(minutes=5)
-BATCH = 50
 
 
 async def _release(uow: UnitOfWork, order: OrderView, now: datetime, tz: ZoneInfo) -> None:
     """Give back what an unpaid order held: stock, the coupon lock, the spent points (inside the move)."""
-    for line in await uow.orders.lines(order.id):
+    lines = sorted(await uow.orders.lines(order.id), key=lambda line: line.product_id or 0)
+    for line in lines:  # product id order, like placing: two transactions never wait on each other in a circle
         if line.product_id is not None:
             await uow.catalog.restock(line.product_id, line.quantity, now)
     if order.coupon_id is not None:
@@ -66,10 +66,9 @@ async def expire_due(uow: UnitOfWork, tz: ZoneInfo, now: datetime | None = None,
     async with uow.read():
         due = await uow.orders.due_unpaid(now - PAYMENT_GRACE, limit)
     expired = 0
-    for start in range(0, len(due), BATCH):
+    for order_id in due:  # one short transaction each: few locks held, members' writes interleave
         async with uow.write():
-            for order_id in due[start:start + BATCH]:
-                expired += await _expire_one(uow, order_id, tz, now)
+            expired += await _expire_one(uow, order_id, tz, now)
             await uow.commit()
     return expired
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from models.base import utcnow
 from models.coupons import Coupon
-from models.repositories.ledger import Entry
+from models.repositories.ledger import Entry, Ledger
 from models.repositories.orders import OrderView
 from services.errors import NotAllowed
 from services.orders.rules import OrderRules, order_of_payload, sign_payload
@@ -54,8 +54,11 @@ class PaidOrder:
 
 
 def invoice_for(order: OrderView, rules: OrderRules) -> Invoice:
+    """The invoice of an unpaid order: Stars need no provider token, a real currency does."""
     if order.status != "pending_payment":
         raise NotAllowed("order-not-payable")
+    if order.currency != "XTR" and not rules.provider_token:
+        raise NotAllowed("payments-unavailable")
     payload = sign_payload(rules.payload_key, order.id)
     token = "" if order.currency == "XTR" else rules.provider_token
     return Invoice(order, payload, order.currency, order.total, token)
@@ -158,7 +161,7 @@ async def _settle(
                                Coupon.locked_order_id == str(order.id))
     member_id = order.member_id
 
-    def earn(ledger: object) -> tuple[int, int | None, TierMove | None]:
+    def earn(ledger: Ledger) -> tuple[int, int | None, TierMove | None]:
         current = ledger.tier_of(member_id)
         points = earn_points(order.total, earn_rate, tiers.get(current or "").multiplier)
         entry = Entry(member_id, "earn", 0, 0, f"order-earn:{order.id}", paid_amount=order.total,
