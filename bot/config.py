@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # --- coupons (PRODUCT.md 3; .env.example "# Coupons")
     welcome_coupon_campaign: str = ""
     coupons_page_size: int = Field(default=5, ge=1, le=20)
+    # --- stats and support (PRODUCT.md 5, 8; .env.example "# Stats and support")
+    points_redeem_value: Decimal = Field(default=Decimal(1), ge=0)
+    stats_chart_days: int = Field(default=30, ge=7, le=366)
 
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)

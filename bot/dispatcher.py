@@ -48,6 +48,7 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         reminder_days=tuple(settings.points_reminder_days),
         welcome_coupon=settings.welcome_coupon_campaign,
         owners=frozenset(settings.owner_ids),
+        points_redeem_value=settings.points_redeem_value,
     )
 
 

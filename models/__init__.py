@@ -6,6 +6,7 @@ from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramU
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
 from models.staff import AuditRecord, StaffRole
+from models.support import Ticket, TicketMessage
 
 __all__ = [
     "AuditRecord",
@@ -23,4 +24,6 @@ __all__ = [
     "ProcessedUpdate",
     "StaffRole",
     "TelegramUser",
+    "Ticket",
+    "TicketMessage",
 ]

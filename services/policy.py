@@ -33,3 +33,4 @@ class ShopPolicy:
     reminder_days: tuple[int, ...] = (30, 7)
     welcome_coupon: str = ""  # campaign code issued on registration; empty: none
     owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right
+    points_redeem_value: Decimal = Decimal(1)  # minor units one point is worth when spent
