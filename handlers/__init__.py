@@ -12,6 +12,7 @@ def create_routers() -> list[Router]:
         coupon_gifts,
         coupons,
         fallback,
+        feedback,
         language,
         login,
         points,
@@ -19,8 +20,11 @@ def create_routers() -> list[Router]:
         profile_setup,
         registration,
         start,
+        stats,
+        support_desk,
     )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
+    features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons,
+                feedback, support_desk, stats, fallback)
     return [feature.create_router() for feature in features]

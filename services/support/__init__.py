@@ -2,11 +2,13 @@
 
 from models.repositories.support import TicketLine, TicketView
 from services.support.tickets import (
+    CLIP,
     KINDS,
     PHOTOS_MAX,
     TEXT_MAX,
     OrderChoice,
     Thread,
+    clean,
     answer,
     my_tickets,
     open_ticket,
@@ -16,6 +18,6 @@ from services.support.tickets import (
 )
 
 __all__ = [
-    "KINDS", "PHOTOS_MAX", "TEXT_MAX", "OrderChoice", "Thread", "TicketLine", "TicketView", "answer", "my_tickets",
+    "CLIP", "KINDS", "PHOTOS_MAX", "TEXT_MAX", "OrderChoice", "Thread", "TicketLine", "TicketView", "answer", "clean", "my_tickets",
     "open_ticket", "order_choices", "rate", "thread_of_member",
 ]

@@ -17,13 +17,16 @@ from services.support.tickets import THREAD_SHOWN, Thread, clean
 from services.unit_of_work import UnitOfWork
 
 
-async def queue(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, page: int, size: int) -> Page[TicketView]:
-    """Tickets not closed yet, oldest first."""
+async def queue(
+    uow: UnitOfWork, policy: ShopPolicy, staff_id: int, page: int, size: int,
+) -> tuple[Page[TicketView], int]:
+    """Tickets not closed yet, oldest first: one page and how many there are in all."""
     async with uow.read():
         await require(uow, policy, staff_id, Role.operator)
-        page, pages = clamp(page, await uow.tickets.queue_count(), size)
+        total = await uow.tickets.queue_count()
+        page, pages = clamp(page, total, size)
         items = await uow.tickets.queue_page(page * size, size)
-    return Page(items, page, pages)
+    return Page(items, page, pages), total
 
 
 async def thread(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, ticket_id: int, last: int = THREAD_SHOWN) -> Thread:

@@ -18,7 +18,8 @@ from services.unit_of_work import UnitOfWork
 KINDS = ("suggestion", "complaint", "question")
 TEXT_MAX = 2000
 PHOTOS_MAX = 5
-THREAD_SHOWN = 8  # messages a thread screen shows (the newest), so it stays under Telegram's 4096
+THREAD_SHOWN = 6  # messages a thread screen shows (the newest); with CLIP characters each it stays under 4096
+CLIP = 500
 
 
 @dataclass(frozen=True, slots=True)
