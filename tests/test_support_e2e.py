@@ -193,3 +193,30 @@ async def test_bad_input_in_the_dialog_gets_a_clear_answer(bot_env: BotEnv, memb
     await member.press(draft, t("btn-cancel"))
     assert draft.text == shown("cancelled")
     assert await bot_env.probe.scalars(select(Ticket.id).where(Ticket.member_id == member.member_id)) == []
+
+
+async def test_a_staff_photo_reaches_the_member_and_tickets_are_paged(bot_env: BotEnv, member: SimUser) -> None:
+    tickets = [await support.open_ticket(bot_env.uow(), member.member_id, "suggestion", f"idea {n}", [])
+               for n in range(6)]
+    staff = await operator(bot_env)
+    await staff.send("/tickets")
+    queue = await staff.expect_message()
+    newest = tickets[-1]
+    await press_data(bot_env, staff, queue, DeskCb(action=DeskAction.reply, id=newest.id).pack())
+    await staff.expect_message()
+    await staff.send_photo(png("blue"), caption="Like this?")
+    assert (await staff.expect_message()).text == shown("desk-reply-sent", number=newest.number)
+    relayed = await member.expect_message()
+    assert relayed.text == shown("ticket-staff-replied", number=newest.number, text="Like this?")
+    photo = await member.expect_message()
+    assert photo.kind == "photo" and photo.photo == png("blue")
+
+    await member.send("/feedback")
+    screen = await member.expect_message()
+    await member.press(screen, t("feedback-btn-mine"))
+    assert shown("tickets-mine", page=1, pages=2) in screen.text and newest.number in screen.text
+    await member.press(screen, t("btn-page-next"))
+    assert shown("tickets-mine", page=2, pages=2) in screen.text and tickets[0].number in screen.text
+    await member.press(screen, tickets[0].number)
+    assert says(screen.text, "ticket-detail", number=tickets[0].number, kind=t("ticket-kind-suggestion"),
+                status=t("ticket-status-open"), time=ANY)
