@@ -12,6 +12,7 @@ TODO(coordinator): an "orders" export (order number, member, status, amounts, da
 entry in EXPORTS once the orders tables are merged.
 """
 
+import asyncio
 import csv
 import os
 import tempfile
@@ -131,6 +132,11 @@ async def _write(uow: UnitOfWork, source: Source, writer: Any, tz: ZoneInfo, bat
             page = await source.fetch(uow, after, batch)
         if not page:
             return rows
-        writer.writerows(source.shape(row, tz) for row in page)
+        # Formatting and writing a page is CPU and disk work: a worker thread does it, the loop goes on.
+        await asyncio.to_thread(_write_page, writer, source, page, tz)
         rows += len(page)
         after = page[-1][0]
+
+
+def _write_page(writer: Any, source: Source, page: list[tuple], tz: ZoneInfo) -> None:
+    writer.writerows(source.shape(row, tz) for row in page)

@@ -14,6 +14,7 @@ from models.support import Ticket, TicketMessage
 from sandbox.emulator import SimUser
 from services import support
 from services.staff import roles
+from services.support import desk
 from services.staff.roles import Role
 from tests.conftest import OWNER_ID, BotEnv
 from tests.test_e2e_registration import press_data
@@ -137,7 +138,7 @@ async def test_another_member_never_sees_or_answers_the_ticket(bot_env: BotEnv, 
     for forged in (TicketAction.show, TicketAction.answer):
         toast = await press_data(bot_env, other, screen, TicketCb(action=forged, id=ticket.id).pack())
         assert toast == t("error-ticket-not-found") and number not in screen.text
-    await support.desk.close(bot_env.uow(), shop_policy(bot_env.settings), OWNER_ID, ticket.id)
+    await desk.close(bot_env.uow(), shop_policy(bot_env.settings), OWNER_ID, ticket.id)
     toast = await press_data(bot_env, other, screen, TicketCb(action=TicketAction.rate, id=ticket.id, value="1").pack())
     assert toast == t("error-ticket-not-found")
     await other.send("just chatting")  # not in any dialog: nothing goes into the ticket
