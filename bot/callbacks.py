@@ -193,3 +193,50 @@ class StaffReturnCb(CallbackData, prefix="sr"):
     action: StaffReturnAction
     id: int = 0
     page: int = 0
+
+
+class TicketAction(str, Enum):
+    """The member's feedback dialog and ticket thread (PRODUCT.md 8)."""
+
+    kind = "kind"  # `value`: suggestion | complaint | question
+    order = "order"  # `id`: the order the ticket is about (0: none)
+    send = "send"  # open the ticket from the draft
+    cancel = "cancel"
+    new = "new"  # start /feedback again
+    list = "list"  # `page` of the member's tickets
+    show = "show"  # ticket `id` (the handler re-checks it is the member's)
+    answer = "answer"  # ticket `id`: write into it
+    rate = "rate"  # ticket `id`, `value` 1..5
+
+
+class TicketCb(CallbackData, prefix="tk"):
+    action: TicketAction
+    id: int = 0
+    page: int = 0
+    value: str = ""
+
+
+class DeskAction(str, Enum):
+    """The staff side of support tickets (operators and up; the role is re-read on every press)."""
+
+    queue = "queue"  # `page` of open tickets
+    show = "show"  # ticket `id`
+    photos = "photos"  # send the ticket's photos
+    reply = "reply"
+    close = "close"
+    cancel = "cancel"  # leave the reply dialog
+
+
+class DeskCb(CallbackData, prefix="dk"):
+    action: DeskAction
+    id: int = 0
+    page: int = 0
+
+
+class StatsAction(str, Enum):
+    export = "export"  # `what`: members | ledger
+
+
+class StatsCb(CallbackData, prefix="st"):
+    action: StatsAction
+    what: str = ""

@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     shop_api_host: str = "127.0.0.1"
     shop_api_port: int = 8082  # its own port when webhooks are off
     shop_api_max_skew_seconds: int = Field(default=300, ge=10, le=3600)
+    # --- stats and support (PRODUCT.md 5, 8; .env.example "# Stats and support")
+    stats_chart_days: int = Field(default=30, ge=7, le=366)
 
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)

@@ -13,6 +13,7 @@ def create_routers() -> list[Router]:
         coupon_gifts,
         coupons,
         fallback,
+        feedback,
         language,
         checkout,
         login,
@@ -25,9 +26,15 @@ def create_routers() -> list[Router]:
         shop,
         staff_returns,
         start,
+        stats,
+        support_desk,
     )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
-    features = (*features[:-1], checkout, shop, orders, aftersale, reviews, staff_returns, features[-1])
+    features = (
+        coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons,
+        checkout, shop, orders, aftersale, reviews, feedback,  # member features
+        staff_returns, support_desk, stats,  # staff features (role checked per handler)
+        fallback,
+    )
     return [feature.create_router() for feature in features]

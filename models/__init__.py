@@ -8,6 +8,7 @@ from models.orders import CartItem, Order, OrderEvent, OrderLine, Payment, Produ
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
 from models.staff import AuditRecord, StaffRole
+from models.support import Ticket, TicketMessage
 
 __all__ = [
     "AuditRecord",
@@ -37,4 +38,6 @@ __all__ = [
     "ProcessedUpdate",
     "StaffRole",
     "TelegramUser",
+    "Ticket",
+    "TicketMessage",
 ]

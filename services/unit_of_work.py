@@ -33,6 +33,8 @@ from models.repositories.points_reads import PointsReadRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
 from models.repositories.staff import StaffRepository
+from models.repositories.stats import StatsRepository
+from models.repositories.support import TicketRepository
 from models.repositories.tiers import TierRepository
 
 
@@ -140,3 +142,11 @@ class UnitOfWork:
     @property
     def orders(self) -> OrderRepository:
         return OrderRepository(self.session)
+
+    @property
+    def tickets(self) -> TicketRepository:
+        return TicketRepository(self.session)
+
+    @property
+    def stats(self) -> StatsRepository:
+        return StatsRepository(self.session)
