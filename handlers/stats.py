@@ -18,7 +18,7 @@ from bot.callbacks import StatsAction, StatsCb
 from bot.config import Settings
 from bot.filters import IsStaff
 from bot.i18n import Translator
-from bot.render import error_text, local_time, money, quote
+from bot.render import error_text, local_time, minor_per_unit, money, quote
 from services import charts, export, stats
 from services.errors import DomainError
 from services.policy import ShopPolicy
@@ -72,6 +72,10 @@ async def stats_command(message: Message, bot: Bot, uow: UnitOfWork, t: Translat
                          [(t("stats-series-members"), daily.new_members)], bars=True),
         charts.ChartSpec(t("stats-chart-points", days=days), daily.days,
                          [(t("stats-series-issued"), daily.points_issued), (t("stats-series-spent"), daily.points_spent)]),
+        charts.ChartSpec(t("stats-chart-revenue", days=days), daily.days,
+                         [(f"{t('stats-series-revenue')} ({policy.currency})",
+                           [amount // minor_per_unit(policy.currency) for amount in daily.revenue])],
+                         bars=True),
     ]
     for n, spec in enumerate(specs, start=1):
         png = await charts.render(spec)

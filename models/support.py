@@ -30,7 +30,6 @@ class Ticket(Base):
     number: Mapped[str | None] = mapped_column(String(16), unique=True)  # T000123, set from the id
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[str] = mapped_column(String(16))
-    # TODO(coordinator): a foreign key to orders.id once the orders tables are merged.
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     staff_id: Mapped[int | None] = mapped_column(BigInteger)  # Telegram id of the last staff member who replied

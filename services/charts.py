@@ -28,6 +28,7 @@ class Daily:
     new_members: list[int]
     points_issued: list[int]
     points_spent: list[int]
+    revenue: list[int]  # minor units, net of refunds, by day of payment
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,10 @@ async def daily(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, days: int, n
         await require(uow, policy, staff_id, Role.admin)
         joined = await uow.stats.new_members_per_day(since, policy.tz)
         moved = await uow.stats.points_per_day(since, policy.tz)
+        takings = await uow.stats.revenue_per_day(since, policy.tz)
     calendar = [first + timedelta(days=n) for n in range(days)]
     return Daily(calendar, [joined.get(d, 0) for d in calendar], [moved.get(d, (0, 0))[0] for d in calendar],
-                 [moved.get(d, (0, 0))[1] for d in calendar])
+                 [moved.get(d, (0, 0))[1] for d in calendar], [takings.get(d, 0) for d in calendar])
 
 
 @lru_cache(maxsize=1)

@@ -7,9 +7,6 @@ audit log first. The file is UTF-8 with a byte-order mark, so spreadsheet progra
 right; a cell that a spreadsheet would run as a formula (= + - @ at the start) gets a leading '.
 
 Telegram takes documents up to 50 MB from a bot; a larger export is refused with `export-too-large`.
-
-TODO(coordinator): an "orders" export (order number, member, status, amounts, dates) is one more
-entry in EXPORTS once the orders tables are merged.
 """
 
 import asyncio
@@ -25,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from models.base import utcnow
 from models.members import format_member_no
+from models.orders import format_order_no
 from services.errors import InvalidInput
 from services.policy import ShopPolicy
 from services.staff import audit
@@ -38,6 +36,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEMBER_HEADER = (
     "member_no", "username", "email", "phone", "address", "birthday", "tier", "points_available", "points_frozen",
     "marketing_opt_in", "status", "telegram_id", "referrer_no", "created_at",
+)
+ORDER_HEADER = (
+    "order_no", "member_no", "status", "source", "currency", "subtotal", "coupon_discount", "points_used",
+    "points_discount", "total", "refunded_amount", "points_earned", "created_at", "paid_at", "shipped_at",
+    "delivered_at", "completed_at", "cancelled_at",
 )
 LEDGER_HEADER = (
     "entry_id", "member_no", "kind", "amount", "frozen_delta", "available_after", "frozen_after", "reason",
@@ -89,9 +92,15 @@ class Source:
     shape: Callable[[tuple, ZoneInfo], list[Any]]
 
 
+def order_row(row: tuple, tz: ZoneInfo) -> list[Any]:
+    order_id, member_id, *rest = row
+    return [cell(value, tz) for value in (format_order_no(order_id), format_member_no(member_id), *rest)]
+
+
 EXPORTS: dict[str, Source] = {
     "members": Source(MEMBER_HEADER, lambda uow, after, n: uow.stats.member_rows(after, n), member_row),
     "ledger": Source(LEDGER_HEADER, lambda uow, after, n: uow.stats.ledger_rows(after, n), ledger_row),
+    "orders": Source(ORDER_HEADER, lambda uow, after, n: uow.stats.order_rows(after, n), order_row),
 }
 
 

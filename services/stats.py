@@ -8,9 +8,8 @@ A section is plain data: a text key and its values; the bot renders `stats-<key>
 check-in or a message in a support ticket within the period. Logging in leaves no record on this
 branch, so it is not counted yet.
 
-TODO(coordinator): the orders section (orders, revenue, average order value, refunds over 7/30 days)
-is appended to SECTIONS when the orders tables are merged; the revenue-per-day chart joins
-services.charts the same way.
+Orders: paid orders (refunded ones included) by the time of payment; revenue is what was paid less
+what was refunded; the average order value is over the last 30 days' paid orders.
 """
 
 from collections.abc import Awaitable, Callable
@@ -88,7 +87,17 @@ async def tickets_section(uow: UnitOfWork, ctx: StatsContext) -> Section:
                                    response_seconds=figures.median_response_seconds))
 
 
-SECTIONS: list[SectionBuilder] = [members_section, points_section, coupons_section, tickets_section]
+async def orders_section(uow: UnitOfWork, ctx: StatsContext) -> Section:
+    figures = await uow.stats.orders(ctx.since7, ctx.since30)
+    average = figures["gross_30"] // figures["orders_30"] if figures["orders_30"] else None
+    return Section("orders", dict(
+        orders=figures["orders"], orders_7=figures["orders_7"], orders_30=figures["orders_30"],
+        revenue_money=figures["revenue"], revenue_30_money=figures["revenue_30"], average_30_money=average,
+        refunds_30=figures["refunds_30"], refunded_30_money=figures["refunded_30"],
+    ))
+
+
+SECTIONS: list[SectionBuilder] = [members_section, points_section, coupons_section, orders_section, tickets_section]
 
 
 async def report(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, now: datetime | None = None) -> list[Section]:

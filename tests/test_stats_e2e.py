@@ -8,6 +8,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from models.members import Member
+from models.orders import Order
 from models.points import PointsLedger
 from models.staff import AuditRecord
 from sandbox.emulator import SimUser
@@ -30,12 +31,14 @@ async def test_stats_sends_the_figures_and_two_charts(bot_env: BotEnv, member: S
     figures = await boss.expect_message()
     assert says(figures.text, "stats-title", time=ANY) and shown("stats-note") in figures.text
     assert says(figures.text, "stats-members", total=1, new7=1, new30=1, active7=ANY, active30=ANY)
-    for title in (t("stats-chart-members", days=14), t("stats-chart-points", days=14)):
+    for title in (t("stats-chart-members", days=14), t("stats-chart-points", days=14),
+                  t("stats-chart-revenue", days=14)):
         chart = await boss.expect_message()
         assert chart.kind == "photo" and chart.text == title
         with Image.open(io.BytesIO(chart.photo)) as image:
             assert image.format == "PNG" and image.size == charts.SIZE_PX
-    assert [r.method for r in bot_env.emulator.requests if r.method == "sendPhoto"][-2:] == ["sendPhoto"] * 2
+    assert says(figures.text, "stats-orders", orders=0, orders_7=0, orders_30=0, revenue_money=ANY,
+                revenue_30_money=ANY, average_30_money=ANY, refunds_30=0, refunded_30_money=ANY)
 
 
 async def test_export_sends_csv_documents_that_match_the_database(bot_env: BotEnv, member: SimUser) -> None:
@@ -43,7 +46,7 @@ async def test_export_sends_csv_documents_that_match_the_database(bot_env: BotEn
     await boss.send("/export")
     menu = await boss.expect_message()
     assert menu.text == shown("export-choose")
-    for what, model in (("members", Member), ("ledger", PointsLedger)):
+    for what, model in (("members", Member), ("ledger", PointsLedger), ("orders", Order)):
         await boss.press(menu, t(f"export-btn-{what}"))
         document = await boss.expect_message()
         count = await bot_env.probe.scalar(select(func.count()).select_from(model))
@@ -52,9 +55,9 @@ async def test_export_sends_csv_documents_that_match_the_database(bot_env: BotEn
         rows = list(csv.DictReader(io.StringIO(document.document.decode("utf-8-sig"))))
         assert len(rows) == count
     usernames = await bot_env.probe.scalars(select(Member.username).order_by(Member.id))
-    members_file = boss.messages[-2].document.decode("utf-8-sig")
+    members_file = boss.messages[-3].document.decode("utf-8-sig")
     assert [row["username"] for row in csv.DictReader(io.StringIO(members_file))] == usernames
     assert "password" not in members_file.splitlines()[0]
     exported = await bot_env.probe.scalars(select(AuditRecord.action).where(AuditRecord.actor_id == OWNER_ID,
                                                                             AuditRecord.action.like("export.%")))
-    assert exported == ["export.members", "export.ledger"]
+    assert exported == ["export.members", "export.ledger", "export.orders"]

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from models.base import utcnow
 from models.coupons import Coupon, CouponCampaign
 from models.database import Database
+from models.aftersale import Refund
 from models.members import Member
+from models.orders import Order
 from models.migrate import upgrade_to_head
 from models.points import PointsCheckin, PointsLedger
 from models.support import Ticket, TicketMessage
@@ -86,12 +88,30 @@ async def seed(database: Database) -> None:
             session.add(ticket)
             await session.flush()
             session.add(TicketMessage(ticket_id=ticket.id, author="member", text="hi", photos=[], created_at=ago(hours=5)))
+        await seed_orders(session, first, second, third)
         await session.commit()
+
+
+async def seed_orders(session: object, first: Member, second: Member, third: Member) -> None:
+    """Paid 10 days ago (20.00 of 100.00 refunded since), paid 40 days ago, and one never paid."""
+    refunded = Order(member_id=first.id, status="partially_refunded", subtotal=10_000, total=10_000,
+                     refunded_amount=2_000, currency="CNY", created_at=ago(days=10), paid_at=ago(days=10))
+    session.add_all([refunded,
+                     Order(member_id=second.id, status="completed", subtotal=5_000, total=5_000, currency="CNY",
+                           created_at=ago(days=40), paid_at=ago(days=40)),
+                     Order(member_id=third.id, status="pending_payment", subtotal=3_000, total=3_000, currency="CNY",
+                           created_at=ago(days=1))])
+    await session.flush()
+    session.add(Refund(order_id=refunded.id, amount=2_000, idempotency_key="seed-refund", created_at=ago(days=9)))
 
 
 async def test_the_figures_of_a_known_shop(shop: Database) -> None:
     sections = {s.key: s for s in await stats.report(UnitOfWork(shop), POLICY, OWNER, now=NOW)}
-    assert list(sections) == ["members", "points", "coupons", "tickets"]
+    assert list(sections) == ["members", "points", "coupons", "orders", "tickets"]
+    assert sections["orders"].values == dict(
+        orders=2, orders_7=0, orders_30=1, revenue_money=13_000, revenue_30_money=8_000, average_30_money=10_000,
+        refunds_30=1, refunded_30_money=2_000,
+    )
     assert sections["members"].values == dict(total=3, new7=1, new30=2, active7=2, active30=3)
     assert sections["points"].values == dict(
         issued=300, spent=50, expired=30, issued_30=300, spent_30=50, expired_30=0, outstanding=260,
@@ -119,6 +139,8 @@ async def test_daily_series_and_the_chart_image(shop: Database) -> None:
     joined = {day: n for day, n in zip(daily.days, daily.new_members) if n}
     assert joined == {ago(days=1).astimezone(POLICY.tz).date(): 1, ago(days=10).astimezone(POLICY.tz).date(): 1}
     assert sum(daily.points_issued) == 300 and sum(daily.points_spent) == 50
+    assert {day: amount for day, amount in zip(daily.days, daily.revenue) if amount} == {
+        ago(days=10).astimezone(POLICY.tz).date(): 8_000}
     title = "每日积分发放与使用"
     png = await charts.render(charts.ChartSpec(title, daily.days, [("发放", daily.points_issued), ("使用", daily.points_spent)]))
     with Image.open(io.BytesIO(png)) as image:
@@ -164,3 +186,15 @@ async def test_ledger_export_matches_the_ledger(shop: Database) -> None:
         count = await session.scalar(select(func.count()).select_from(PointsLedger))
     assert len(rows) == count == made.rows and sum(int(r["amount"]) for r in rows) == total
     assert [r["kind"] for r in rows] == ["welcome", "spend", "adjust", "expire"]
+
+
+async def test_orders_export_names_orders_and_members(shop: Database) -> None:
+    made = await export.export(UnitOfWork(shop), POLICY, OWNER, "orders", batch=2)
+    try:
+        rows = await read_csv(made)
+    finally:
+        made.remove()
+    assert [(row["status"], row["total"], row["refunded_amount"]) for row in rows] == [
+        ("partially_refunded", "10000", "2000"), ("completed", "5000", "0"), ("pending_payment", "3000", "0")]
+    assert all(row["order_no"].startswith("O") and row["member_no"].startswith("M") for row in rows)
+    assert rows[2]["paid_at"] == "" and made.rows == 3

@@ -221,3 +221,32 @@ async def test_a_staff_photo_reaches_the_member_and_tickets_are_paged(bot_env: B
     await member.press(screen, tickets[0].number)
     assert says(screen.text, "ticket-detail", number=tickets[0].number, kind=t("ticket-kind-suggestion"),
                 status=t("ticket-status-open"), time=ANY)
+
+
+async def test_feedback_about_an_own_order_names_it_and_a_forged_order_is_refused(
+    bot_env: BotEnv, member: SimUser,
+) -> None:
+    from services import orders
+    from services.orders import ProductSpec
+
+    product_id = await orders.add_product(bot_env.uow(), ProductSpec("茶", "Tea", 1_000, 5))
+    await orders.add_to_cart(bot_env.uow(), member.member_id, product_id)
+    order = await orders.place_order(bot_env.uow(), member.member_id, shop_policy(bot_env.settings).orders, "CNY")
+    await member.send("/feedback")
+    screen = await member.expect_message()
+    await member.press(screen, t("ticket-kind-question"))
+    assert screen.text == shown("feedback-order-ask") and order.number in str(screen.inline_buttons)
+    forged = TicketCb(action=TicketAction.order, id=order.id + 1_000).pack()
+    await press_data(bot_env, member, screen, forged)  # someone else's order: refused when sending
+    await member.send("Is it shipped?")
+    draft = await member.expect_message()
+    assert await member.press(draft, t("feedback-btn-send")) == t("error-ticket-order-not-found")
+    await member.send("/feedback")
+    screen = await member.expect_message()
+    await member.press(screen, t("ticket-kind-question"))
+    await member.press(screen, order.number)
+    await member.send("Is it shipped?")
+    draft = await member.expect_message()
+    await member.press(draft, t("feedback-btn-send"))
+    number = re.search(r"T\d{6}", draft.text).group(0)
+    assert (await ticket_row(bot_env, number)).order_id == order.id

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.coupons import Coupon, CouponCampaign
 from models.members import Member
 from models.points import PointsCheckin, PointsLedger
+from models.aftersale import Refund
+from models.orders import Order
 from models.support import Ticket, TicketMessage
 
 # Member columns an export may carry: no password hash, no tokens.
@@ -22,6 +24,11 @@ MEMBER_EXPORT_COLUMNS = (
     Member.id, Member.username, Member.email, Member.phone, Member.address, Member.birthday, Member.tier,
     Member.points_available, Member.points_frozen, Member.marketing_opt_in, Member.status, Member.telegram_id,
     Member.referrer_id, Member.created_at,
+)
+ORDER_EXPORT_COLUMNS = (
+    Order.id, Order.member_id, Order.status, Order.source, Order.currency, Order.subtotal, Order.coupon_discount,
+    Order.points_used, Order.points_discount, Order.total, Order.refunded_amount, Order.points_earned,
+    Order.created_at, Order.paid_at, Order.shipped_at, Order.delivered_at, Order.completed_at, Order.cancelled_at,
 )
 LEDGER_EXPORT_COLUMNS = (
     PointsLedger.id, PointsLedger.member_id, PointsLedger.kind, PointsLedger.amount, PointsLedger.frozen_delta,
@@ -144,6 +151,35 @@ class StatsRepository:
         values = list(middle)
         return sum(values) // len(values)
 
+    async def orders(self, since7: datetime, since30: datetime) -> dict[str, int]:
+        """Paid orders (refunded ones included), revenue net of refunds, and refunds, all time and recent."""
+        paid = Order.paid_at.is_not(None)
+        net = Order.total - Order.refunded_amount
+
+        def count(since: datetime | None = None) -> Any:
+            return func.count().filter(paid, *([Order.paid_at >= since] if since else []))
+
+        def money(value: Any, since: datetime | None = None) -> Any:
+            return func.coalesce(func.sum(value).filter(paid, *([Order.paid_at >= since] if since else [])), 0)
+
+        row = (await self.session.execute(select(
+            count(), count(since7), count(since30), money(net), money(net, since30), money(Order.total, since30),
+        ))).one()
+        refunds = (await self.session.execute(select(
+            func.count(), func.coalesce(func.sum(Refund.amount), 0),
+        ).where(Refund.created_at >= since30))).one()
+        keys = ("orders", "orders_7", "orders_30", "revenue", "revenue_30", "gross_30")
+        return {**dict(zip(keys, (int(value) for value in row))), "refunds_30": int(refunds[0]),
+                "refunded_30": int(refunds[1])}
+
+    async def revenue_per_day(self, since: datetime, tz: ZoneInfo) -> dict[date, int]:
+        """Per local day of payment: money taken, net of what was refunded since."""
+        day = self.local_day(Order.paid_at, tz, since).label("day")
+        rows = await self.session.execute(
+            select(day, func.sum(Order.total - Order.refunded_amount)).where(Order.paid_at >= since).group_by(day)
+        )
+        return {_as_date(found): int(amount) for found, amount in rows}
+
     async def new_members_per_day(self, since: datetime, tz: ZoneInfo) -> dict[date, int]:
         day = self.local_day(Member.created_at, tz, since).label("day")
         rows = await self.session.execute(
@@ -175,8 +211,14 @@ class StatsRepository:
         )
         return [tuple(row) for row in rows]
 
+    async def order_rows(self, after_id: int, limit: int) -> list[tuple]:
+        rows = await self.session.execute(
+            select(*ORDER_EXPORT_COLUMNS).where(Order.id > after_id).order_by(Order.id).limit(limit)
+        )
+        return [tuple(row) for row in rows]
+
     async def count_rows(self, table: str) -> int:
-        model = {"members": Member, "ledger": PointsLedger}[table]
+        model = {"members": Member, "ledger": PointsLedger, "orders": Order}[table]
         return int(await self.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -184,4 +226,4 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-__all__ = ["CampaignUse", "LEDGER_EXPORT_COLUMNS", "MEMBER_EXPORT_COLUMNS", "StatsRepository", "TicketFigures"]
+__all__ = ["CampaignUse", "LEDGER_EXPORT_COLUMNS", "MEMBER_EXPORT_COLUMNS", "ORDER_EXPORT_COLUMNS", "StatsRepository", "TicketFigures"]

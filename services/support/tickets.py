@@ -49,14 +49,17 @@ def clean(text: str | None, photos: list[str]) -> str:
     return text
 
 
-async def order_choices(uow: UnitOfWork, member_id: int) -> list[OrderChoice]:
-    """The member's recent orders for the optional "which order?" step; none means the step is skipped.
+RECENT_ORDERS = 5
 
-    TODO(coordinator): orders are not on this branch. Once they are merged, return the member's last
-    orders here (id and a label such as the order number and date) and check in `open_ticket` that
-    `order_id` is one of the member's own orders (uow.orders).
-    """
-    return []
+
+async def _choices(uow: UnitOfWork, member_id: int) -> list[OrderChoice]:
+    return [OrderChoice(order.id, order.number) for order in await uow.orders.page_of(member_id, 0, RECENT_ORDERS)]
+
+
+async def order_choices(uow: UnitOfWork, member_id: int) -> list[OrderChoice]:
+    """The member's latest orders for the optional "which order?" step; none means the step is skipped."""
+    async with uow.read():
+        return await _choices(uow, member_id)
 
 
 async def open_ticket(
@@ -69,7 +72,7 @@ async def open_ticket(
     text = clean(text, photos)
     now = now or utcnow()
     async with uow.write():
-        if order_id is not None and order_id not in {c.id for c in await order_choices(uow, member_id)}:
+        if order_id is not None and order_id not in {c.id for c in await _choices(uow, member_id)}:
             raise NotFound("ticket-order-not-found")
         ticket_id = await uow.tickets.add(member_id, kind, order_id, now)
         await uow.tickets.add_message(ticket_id, "member", None, text, photos, now)

@@ -44,3 +44,13 @@ export-name-members = Members
 export-name-ledger = Points ledger
 error-export-unknown = No such export.
 error-export-too-large = The export is too large ({$rows} rows, about {$megabytes} MB): Telegram takes files up to 50 MB.
+stats-orders =
+    <b>Orders</b>
+    Paid: {$orders} (7 days {$orders_7} · 30 days {$orders_30})
+    Revenue: {$revenue_money} (30 days {$revenue_30_money}), after refunds
+    Average order (30 days): {$average_30_money}
+    Refunds (30 days): {$refunds_30}, {$refunded_30_money}
+stats-chart-revenue = Revenue per day (last {$days} days)
+stats-series-revenue = Revenue
+export-btn-orders = 📦 Orders
+export-name-orders = Orders

@@ -44,3 +44,13 @@ export-name-members = 会员
 export-name-ledger = 积分明细
 error-export-unknown = 没有这种导出。
 error-export-too-large = 导出文件过大（{$rows} 行，约 {$megabytes} MB），超过 Telegram 的 50 MB 限制。
+stats-orders =
+    <b>订单</b>
+    已付款：{$orders}（7 天 {$orders_7} · 30 天 {$orders_30}）
+    营业额：{$revenue_money}（30 天 {$revenue_30_money}），已扣除退款
+    平均客单价（30 天）：{$average_30_money}
+    退款（30 天）：{$refunds_30} 笔，{$refunded_30_money}
+stats-chart-revenue = 每日营业额（最近 {$days} 天）
+stats-series-revenue = 营业额
+export-btn-orders = 📦 订单
+export-name-orders = 订单
