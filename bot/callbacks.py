@@ -97,3 +97,17 @@ class CouponCb(CallbackData, prefix="cp"):
     action: CouponAction
     id: int = 0
     page: int = 0
+
+
+class PrivacyAction(str, Enum):
+    proceed = "go"  # first confirmation of /delete_account
+    confirm = "del"  # second confirmation: the account is closed
+    cancel = "no"
+    unsubscribe = "unsub"  # the button under every marketing message
+
+
+class PrivacyCb(CallbackData, prefix="pv"):
+    """`nonce` names the confirmation screen the button belongs to (the handler compares it with the dialog)."""
+
+    action: PrivacyAction
+    nonce: str = ""

@@ -9,6 +9,7 @@ from bot.i18n import LANGUAGES, translator
 MEMBER_COMMANDS: list[str] = [
     "start", "help", "points", "checkin", "coupons", "profile", "card", "language", "password", "logout", "cancel",
 ]
+MEMBER_COMMANDS += ["mydata", "unsubscribe", "subscribe", "delete_account"]
 
 
 def commands(language: str) -> list[BotCommand]:

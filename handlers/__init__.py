@@ -15,6 +15,7 @@ def create_routers() -> list[Router]:
         language,
         login,
         points,
+        privacy,
         profile,
         profile_setup,
         registration,
@@ -22,5 +23,5 @@ def create_routers() -> list[Router]:
     )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
-    features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, fallback)
+    features = (coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, privacy, fallback)
     return [feature.create_router() for feature in features]

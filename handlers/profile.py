@@ -74,7 +74,7 @@ async def toggle_marketing(
     callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, lang: str, policy: ShopPolicy,
     callback_answer: CallbackAnswer,
 ) -> None:
-    member = await members.update_profile(uow, member.id, "marketing", not member.marketing_opt_in)
+    member = await members.set_marketing(uow, member.id, not member.marketing_opt_in)
     text, markup = profile_view(t, member, lang, policy)
     await replies.show(callback, text, markup)
     callback_answer.text = t("profile-saved")

@@ -26,6 +26,7 @@ from models.repositories.coupons import CouponRepository
 from models.repositories.ledger import LedgerRepository
 from models.repositories.logins import LoginRepository
 from models.repositories.members import MemberRepository
+from models.repositories.personal_data import PersonalDataRepository
 from models.repositories.points_reads import PointsReadRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
@@ -125,3 +126,7 @@ class UnitOfWork:
     @property
     def fsm(self) -> FsmRepository:
         return FsmRepository(self.session)
+
+    @property
+    def personal_data(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.session)

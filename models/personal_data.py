@@ -1,0 +1,143 @@
+"""The one registry of personal data: every table, which rows are a member's, and what deletion does to them.
+
+`/mydata` exports exactly the rows each entry selects and `/delete_account` applies each entry's
+`on_delete`, so a table holding members' rows that is not declared here would be neither exported nor
+erased. tests/test_privacy_registry.py walks `Base.metadata` and fails for any table missing here,
+any column referring to a member that an entry does not account for, and any column that looks
+personal (phone, e-mail, name, address...) that deletion would leave in place. A new feature's
+table is therefore declared here in the same change that adds it.
+
+    on_delete  "anonymise": the rows stay (accounting, history) and `erase` columns get the given values
+               "delete":    the rows go (they serve only the member: tokens, dialog state, lockouts)
+               "keep":      the rows stay untouched: they hold no personal field, only amounts and codes
+                            tied to a member id that no longer leads to a person
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import ColumnElement, Table, false, or_
+
+import models.coupons
+import models.members
+import models.points
+import models.privacy
+import models.runtime  # noqa: F401 - every table module is imported, so Base.metadata is complete
+from models.base import Base
+
+# Written where a kept row had a personal text that a NOT NULL column cannot lose.
+ERASED = "[erased]"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Whose data: the member, and the Telegram account bound to them (None when unbound)."""
+
+    member_id: int
+    telegram_id: int | None
+
+
+Selector = Callable[[Table, Subject], ColumnElement[bool]]
+
+
+def by(*columns: str) -> Selector:
+    """Rows where any of these columns holds the member's id."""
+    return lambda table, who: or_(*(table.c[name] == who.member_id for name in columns))
+
+
+def by_telegram(column: str) -> Selector:
+    """Rows keyed by the member's Telegram user id."""
+    return lambda table, who: table.c[column] == who.telegram_id if who.telegram_id is not None else false()
+
+
+def _login_subjects(table: Table, who: Subject) -> ColumnElement[bool]:
+    """Login lockouts are kept per "member:<id>" and per guessing "tg:<telegram id>"."""
+    subjects = [f"member:{who.member_id}"] + ([f"tg:{who.telegram_id}"] if who.telegram_id is not None else [])
+    return table.c.subject.in_(subjects)
+
+
+def _fsm_keys(table: Table, who: Subject) -> ColumnElement[bool]:
+    """aiogram keys "fsm:<chat>:<user>:<destiny>"; the bot talks in private chats, where chat = user."""
+    if who.telegram_id is None:
+        return false()
+    return table.c.key.like(f"fsm:{who.telegram_id}:{who.telegram_id}:%")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalTable:
+    """How one table holds members' data.
+
+    `owners`: columns holding the member's id (or Telegram id) that `rows` selects on, for the test to
+    check against the schema; `others`: columns naming some other member, exported only as "another
+    member"; `secret`: exported only as "set" / "not set"; `why`: one line for the reader.
+    """
+
+    name: str
+    rows: Selector
+    on_delete: Literal["anonymise", "delete", "keep"]
+    why: str
+    owners: tuple[str, ...] = ()
+    erase: Mapping[str, object] = field(default_factory=dict)
+    others: tuple[str, ...] = ()
+    secret: tuple[str, ...] = ()
+
+
+MEMBER_ERASE: Mapping[str, object] = {
+    "username": None, "username_key": None, "password_hash": None, "email": None, "email_key": None,
+    "phone": None, "address": None, "birthday": None, "marketing_opt_in": False, "referrer_id": None,
+    "telegram_id": None, "status": "deleted",
+}
+
+REGISTRY: tuple[PersonalTable, ...] = (
+    PersonalTable(
+        "members", by("id"), "anonymise", owners=("id",), erase=MEMBER_ERASE, others=("referrer_id",),
+        secret=("password_hash",),
+        why="the row stays, status deleted, so the member number is never given to anyone else",
+    ),
+    PersonalTable(
+        "telegram_users", by_telegram("id"), "delete", owners=("id",),
+        why="the Telegram account's language; a later message from it starts afresh as a guest",
+    ),
+    PersonalTable(
+        "link_tokens", by("member_id"), "delete", owners=("member_id",), secret=("token_hash",),
+        why="an unused token would bind the closed account again",
+    ),
+    PersonalTable("login_failures", _login_subjects, "delete", owners=("subject",), why="lockout bookkeeping"),
+    PersonalTable("login_locks", _login_subjects, "delete", owners=("subject",), why="lockout bookkeeping"),
+    PersonalTable(
+        "fsm_states", _fsm_keys, "delete", owners=("key",),
+        why="an open dialog's answers (typed phone, address...) live in its data",
+    ),
+    PersonalTable(
+        "points_ledger", by("member_id"), "keep", owners=("member_id",),
+        why="accounting: amounts, kinds and references, never updated (the audit reconciles them)",
+    ),
+    PersonalTable("points_lots", by("member_id"), "keep", owners=("member_id",), why="accounting, as the ledger"),
+    PersonalTable("points_checkins", by("member_id"), "keep", owners=("member_id",), why="points history"),
+    PersonalTable("points_reminders", by("member_id"), "keep", owners=("member_id",), why="sent-once bookkeeping"),
+    PersonalTable("tier_changes", by("member_id"), "keep", owners=("member_id",), why="tier history"),
+    PersonalTable(
+        "coupons", by("member_id"), "keep", owners=("member_id",), others=("received_from",),
+        why="kept for orders that used them; available ones are revoked by the deletion itself",
+    ),
+    PersonalTable("coupon_claims", by("member_id"), "keep", owners=("member_id",), why="campaign limits"),
+    PersonalTable(
+        "coupon_gifts", by("giver_id", "receiver_id"), "keep", owners=("giver_id", "receiver_id"),
+        others=("giver_id", "receiver_id"), secret=("token_hash",),
+        why="a gift concerns two members: each sees their own side; open links are cancelled on deletion",
+    ),
+    PersonalTable("data_exports", by("member_id"), "delete", owners=("member_id",), why="the /mydata rate limit"),
+)
+
+# Tables that hold nobody's personal data, and why (the registry test requires every table to be named).
+NOT_PERSONAL: Mapping[str, str] = {
+    "coupon_campaigns": "the shop's coupon templates",
+    "processed_updates": "Telegram update ids only, to skip a repeated delivery",
+}
+
+BY_NAME: Mapping[str, PersonalTable] = {entry.name: entry for entry in REGISTRY}
+
+
+def table(entry: PersonalTable) -> Table:
+    return Base.metadata.tables[entry.name]
