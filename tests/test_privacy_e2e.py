@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
-from bot import keyboards
+from bot import keyboards, scheduler
 from bot.callbacks import PrivacyAction, PrivacyCb
 from bot.commands import MEMBER_COMMANDS
 from bot.dispatcher import shop_policy
@@ -23,7 +23,7 @@ from models.base import Base, utcnow
 from models.coupons import Coupon, CouponGift
 from models.members import LoginFailure, LoginLock, Member
 from models.personal_data import REGISTRY, Subject
-from models.points import PointsLedger, PointsReminder, TierChange
+from models.points import PointsLedger, PointsLot, PointsReminder, TierChange
 from models.runtime import FsmRecord
 from sandbox.emulator import ChatMessage, SimUser
 from services import accounts, coupons, members, points, privacy
@@ -226,6 +226,7 @@ async def test_delete_account_leaves_no_personal_field_and_keeps_the_books(bot_e
     assert open_links == []
     other = await _view(bot_env, b.member_id)
     assert other.status == "active" and other.phone == b.phone and other.telegram_id == b.tid
+    await _jobs_reach_only_the_living(bot_env, a, b)
 
     # the same person joins again: a new member, a new number, the same phone
     await consent(a.user)
@@ -234,6 +235,20 @@ async def test_delete_account_leaves_no_personal_field_and_keeps_the_books(bot_e
     again = await member_of(bot_env, a.user)
     assert again.id > a.member_id and again.phone == a.phone
     assert (await _view(bot_env, a.member_id)).status == "deleted"
+
+
+async def _jobs_reach_only_the_living(bot_env: BotEnv, gone: Person, alive: Person) -> None:
+    """Tier news, expiry reminders and coupon nudges: the closed account gets none, the other member does."""
+    seen = len(gone.user.messages), len(alive.user.messages)
+    args = (bot_env.app.bot, bot_env.database, shop_policy(bot_env.settings), bot_env.settings.default_language)
+    await scheduler.announce_tier_changes(*args)
+    expires = await bot_env.probe.scalar(select(func.max(PointsLot.expires_at))
+                                         .where(PointsLot.member_id.in_([gone.member_id, alive.member_id])))
+    await scheduler.send_expiry_reminders(*args, now=expires - timedelta(days=5))
+    until = await bot_env.probe.scalar(select(func.max(Coupon.valid_until)).where(Coupon.member_id == alive.member_id))
+    await scheduler.send_coupon_nudges(*args, now=until - timedelta(days=1))
+    assert len(gone.user.messages) == seen[0]
+    assert len(alive.user.messages) >= seen[1] + 3  # the control: each job did reach the member still here
 
 
 def _data(message: ChatMessage, label: str) -> str:
