@@ -104,6 +104,9 @@ class PrivacyAction(str, Enum):
     confirm = "del"  # second confirmation: the account is closed
     cancel = "no"
     unsubscribe = "unsub"  # the button under every marketing message
+    screen = "menu"  # the privacy screen, from the profile
+    export = "export"  # /mydata as a button
+    begin = "begin"  # /delete_account as a button
 
 
 class PrivacyCb(CallbackData, prefix="pv"):

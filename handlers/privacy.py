@@ -15,7 +15,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import keyboards, replies, screens
-from bot.callbacks import PrivacyAction, PrivacyCb
+from bot.callbacks import MenuAction, MenuCb, PrivacyAction, PrivacyCb
 from bot.filters import IsMember
 from bot.i18n import Translator
 from bot.render import error_text
@@ -31,9 +31,32 @@ class DeleteAccount(StatesGroup):
     second = State()  # the last warning is shown
 
 
+# --- the privacy screen (from the profile) --------------------------------------------------------
+
+async def privacy_screen(callback: CallbackQuery, member: MemberView, t: Translator) -> None:
+    status = t("value-yes") if member.marketing_opt_in else t("value-no")
+    markup = keyboards.inline([
+        [(t("btn-mydata"), PrivacyCb(action=PrivacyAction.export))],
+        [(t("btn-delete-account"), PrivacyCb(action=PrivacyAction.begin))],
+        [(t("btn-profile"), MenuCb(action=MenuAction.profile))],
+    ])
+    await replies.show(callback, t("privacy-screen", marketing=status), markup)
+
+
+async def mydata_button(
+    callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy
+) -> None:
+    await mydata(callback.message, uow, member, t, policy)
+
+
+async def delete_begin_button(callback: CallbackQuery, state: FSMContext, member: MemberView, t: Translator) -> None:
+    await delete_begin(callback.message, state, member, t)
+
+
 # --- /mydata ---------------------------------------------------------------------------------------
 
 async def mydata(message: Message, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy) -> None:
+    """Also from the privacy screen's button: `message` is then the screen, and the file comes below it."""
     try:
         exported = await privacy.export_data(uow, member.id)
     except DomainError as error:
@@ -60,6 +83,7 @@ async def _next_nonce(state: FSMContext, step: State) -> str:
 
 
 async def delete_begin(message: Message, state: FSMContext, member: MemberView, t: Translator) -> None:
+    """The first warning, as a new message (also from the privacy screen's button)."""
     await state.clear()
     nonce = await _next_nonce(state, DeleteAccount.first)
     await message.answer(
@@ -140,4 +164,7 @@ def create_router() -> Router:
     router.callback_query.register(delete_confirm, PrivacyCb.filter(F.action == PrivacyAction.confirm))
     router.callback_query.register(delete_cancel, PrivacyCb.filter(F.action == PrivacyAction.cancel))
     router.callback_query.register(unsubscribe_button, PrivacyCb.filter(F.action == PrivacyAction.unsubscribe))
+    router.callback_query.register(privacy_screen, PrivacyCb.filter(F.action == PrivacyAction.screen))
+    router.callback_query.register(mydata_button, PrivacyCb.filter(F.action == PrivacyAction.export))
+    router.callback_query.register(delete_begin_button, PrivacyCb.filter(F.action == PrivacyAction.begin))
     return router

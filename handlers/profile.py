@@ -10,7 +10,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import keyboards, replies
-from bot.callbacks import MenuAction, MenuCb, ProfileAction, ProfileCb
+from bot.callbacks import MenuAction, MenuCb, PrivacyAction, PrivacyCb, ProfileAction, ProfileCb
 from bot.config import Settings
 from bot.filters import IsMember, TextIs
 from bot.i18n import Translator
@@ -53,6 +53,7 @@ def profile_view(t: Translator, member: MemberView, lang: str, policy: ShopPolic
     marketing_key = "btn-marketing-off" if member.marketing_opt_in else "btn-marketing-on"
     rows.append([(t(marketing_key), ProfileCb(action=ProfileAction.marketing)),
                  (t("btn-language"), MenuCb(action=MenuAction.language))])
+    rows.append([(t("btn-privacy"), PrivacyCb(action=PrivacyAction.screen))])
     rows.append([(t("btn-home"), MenuCb(action=MenuAction.home))])
     return text, keyboards.inline(rows)
 

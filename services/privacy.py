@@ -81,9 +81,10 @@ def _exported(entry: PersonalTable, row: dict[str, Any], member_id: int) -> dict
 
 
 def _json_value(value: object) -> object:
+    """Dates and times in ISO 8601; anything else JSON lacks (a Decimal, a UUID) as its text."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    raise TypeError(f"cannot export {type(value).__name__}")
+    return str(value)
 
 
 async def close_account(uow: UnitOfWork, member_id: int) -> Closed:

@@ -318,3 +318,21 @@ async def test_unsubscribe_and_subscribe_take_effect_at_once(bot_env: BotEnv, me
 def test_the_commands_are_in_the_menu_in_both_languages(lang: str) -> None:
     for command in ("mydata", "unsubscribe", "subscribe", "delete_account"):
         assert command in MEMBER_COMMANDS and t(f"cmd-{command}", lang)
+
+
+async def test_the_profile_leads_to_the_privacy_screen_download_and_delete(bot_env: BotEnv, member: SimUser) -> None:
+    await member.send("/profile")
+    screen = await member.expect_message()
+    await member.press(screen, t("btn-privacy"))
+    assert screen.text == shown("privacy-screen", marketing=t("value-no"))
+    await member.press(screen, t("btn-mydata"))
+    document = await member.expect_message()
+    assert json.loads(document.document)["member_no"] == f"M{member.member_id:06d}"
+    await member.press(screen, t("btn-delete-account"))
+    warning = await member.expect_message()
+    assert says(warning.text, "delete-ask-first", member_no=f"M{member.member_id:06d}", points=0)
+    await member.press(warning, t("btn-cancel"))
+    assert says(warning.text, "delete-cancelled") and t("btn-points") in warning.button_texts
+    await member.press(screen, t("btn-profile"))
+    assert t("btn-privacy") in screen.button_texts
+    assert (await _view(bot_env, member.member_id)).status == "active"

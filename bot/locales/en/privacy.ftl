@@ -35,3 +35,13 @@ marketing-on = 🔔 You will receive offers and news, starting now. Send /unsubs
 marketing-on-already = You already receive offers and news. Send /unsubscribe to stop at any time.
 btn-unsubscribe = 🔕 Unsubscribe
 unsubscribe-toast = You will no longer receive offers and news. Send /subscribe to receive them again.
+
+btn-privacy = 🔒 Privacy and data
+btn-mydata = 📦 Download my data
+btn-delete-account = 🗑 Delete my account
+privacy-screen =
+    🔒 <b>Privacy and data</b>
+
+    Offers and news: {$marketing} (/unsubscribe to stop, /subscribe to receive)
+    • Download my data: everything we store about you, as a JSON file (or send /mydata).
+    • Delete my account: erases your personal data; confirmed twice, cannot be undone (or send /delete_account).

@@ -35,3 +35,13 @@ marketing-on = 🔔 已订阅优惠消息，立即生效。随时发送 /unsubsc
 marketing-on-already = 您已经订阅了优惠消息。随时发送 /unsubscribe 即可退订。
 btn-unsubscribe = 🔕 退订此类消息
 unsubscribe-toast = 已退订优惠消息，立即生效。发送 /subscribe 可重新订阅。
+
+btn-privacy = 🔒 隐私与数据
+btn-mydata = 📦 下载我的数据
+btn-delete-account = 🗑 注销账号
+privacy-screen =
+    🔒 <b>隐私与数据</b>
+
+    接收优惠消息：{$marketing}（发送 /unsubscribe 退订，/subscribe 订阅）
+    • 下载我的数据：获取我们保存的关于您的全部信息（JSON 文件），也可发送 /mydata。
+    • 注销账号：清除您的个人信息，需确认两次，无法撤销，也可发送 /delete_account。
