@@ -7,7 +7,7 @@ of the screen now open, so neither forged callback data nor an old message's but
 
 import secrets
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -44,26 +44,34 @@ async def privacy_screen(callback: CallbackQuery, member: MemberView, t: Transla
 
 
 async def mydata_button(
-    callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy
+    callback: CallbackQuery, bot: Bot, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy
 ) -> None:
-    await mydata(callback.message, uow, member, t, policy)
+    await _send_export(bot, callback.from_user.id, uow, member, t, policy)
 
 
-async def delete_begin_button(callback: CallbackQuery, state: FSMContext, member: MemberView, t: Translator) -> None:
-    await delete_begin(callback.message, state, member, t)
+async def delete_begin_button(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, member: MemberView, t: Translator
+) -> None:
+    await _ask_first(bot, callback.from_user.id, state, member, t)
 
 
 # --- /mydata ---------------------------------------------------------------------------------------
 
-async def mydata(message: Message, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy) -> None:
-    """Also from the privacy screen's button: `message` is then the screen, and the file comes below it."""
+async def mydata(message: Message, bot: Bot, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy) -> None:
+    await _send_export(bot, message.chat.id, uow, member, t, policy)
+
+
+async def _send_export(
+    bot: Bot, chat_id: int, uow: UnitOfWork, member: MemberView, t: Translator, policy: ShopPolicy
+) -> None:
+    """The file comes as a new message (from the command, or below the privacy screen)."""
     try:
         exported = await privacy.export_data(uow, member.id)
     except DomainError as error:
-        await message.answer(error_text(t, error, policy.tz))
+        await bot.send_message(chat_id, error_text(t, error, policy.tz))
         return
-    await message.answer_document(
-        BufferedInputFile(exported.data, filename=exported.filename),
+    await bot.send_document(
+        chat_id, BufferedInputFile(exported.data, filename=exported.filename),
         caption=t("mydata-caption", member_no=member.member_no, rows=exported.rows),
     )
 
@@ -82,11 +90,16 @@ async def _next_nonce(state: FSMContext, step: State) -> str:
     return nonce
 
 
-async def delete_begin(message: Message, state: FSMContext, member: MemberView, t: Translator) -> None:
-    """The first warning, as a new message (also from the privacy screen's button)."""
+async def delete_begin(message: Message, bot: Bot, state: FSMContext, member: MemberView, t: Translator) -> None:
+    await _ask_first(bot, message.chat.id, state, member, t)
+
+
+async def _ask_first(bot: Bot, chat_id: int, state: FSMContext, member: MemberView, t: Translator) -> None:
+    """The first warning, as a new message; an earlier warning's buttons stop counting."""
     await state.clear()
     nonce = await _next_nonce(state, DeleteAccount.first)
-    await message.answer(
+    await bot.send_message(
+        chat_id,
         t("delete-ask-first", member_no=member.member_no, points=member.points_available + member.points_frozen),
         reply_markup=_confirm_markup(t, PrivacyAction.proceed, "btn-delete-continue", nonce),
     )
