@@ -7,6 +7,7 @@ gives the member number out again; /unsubscribe and /subscribe take effect at on
 """
 
 import asyncio
+import gzip
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -336,3 +337,12 @@ async def test_the_profile_leads_to_the_privacy_screen_download_and_delete(bot_e
     await member.press(screen, t("btn-profile"))
     assert t("btn-privacy") in screen.button_texts
     assert (await _view(bot_env, member.member_id)).status == "active"
+
+
+async def test_an_export_over_the_upload_limit_goes_compressed(
+    bot_env: BotEnv, member: SimUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(privacy, "MAX_DOCUMENT", 200)
+    exported = await privacy.export_data(bot_env.uow(), member.member_id)
+    assert exported.filename.endswith(".json.gz")
+    assert json.loads(gzip.decompress(exported.data))["member_no"] == f"M{member.member_id:06d}"
