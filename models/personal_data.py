@@ -58,10 +58,11 @@ def _login_subjects(table: Table, who: Subject) -> ColumnElement[bool]:
 
 
 def _fsm_keys(table: Table, who: Subject) -> ColumnElement[bool]:
-    """aiogram keys "fsm:<chat>:<user>:<destiny>"; the bot talks in private chats, where chat = user."""
+    """aiogram keys "fsm[:<bot>]:<chat>:<user>[:<thread>]:<destiny>"; the bot talks in private chats, where chat = user."""
     if who.telegram_id is None:
         return false()
-    return table.c.key.like(f"fsm:{who.telegram_id}:{who.telegram_id}:%")
+    pair = f"{who.telegram_id}:{who.telegram_id}:"
+    return or_(table.c.key.like(f"fsm:{pair}%"), table.c.key.like(f"fsm:%:{pair}%"))
 
 
 @dataclass(frozen=True, slots=True)
