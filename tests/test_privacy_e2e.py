@@ -180,6 +180,15 @@ async def _delete(user: SimUser) -> ChatMessage:
     return screen
 
 
+async def _rows_of(bot_env: BotEnv, who: Person) -> dict[str, list[tuple]]:
+    rows = {}
+    for entry in REGISTRY:
+        source = Base.metadata.tables[entry.name]
+        rows[entry.name] = await bot_env.probe.rows(
+            select(source).where(entry.rows(source, Subject(who.member_id, who.tid))).order_by(*source.primary_key))
+    return rows
+
+
 async def _everything(bot_env: BotEnv) -> list[tuple[str, str, object]]:
     """Every value of every column of every table in the database."""
     values = []
@@ -191,7 +200,7 @@ async def _everything(bot_env: BotEnv) -> list[tuple[str, str, object]]:
 
 async def test_delete_account_leaves_no_personal_field_and_keeps_the_books(bot_env: BotEnv, pair) -> None:
     a, b = pair
-    before = await _view(bot_env, a.member_id)
+    before, theirs = await _view(bot_env, a.member_id), await _rows_of(bot_env, b)
     screen = await _delete(a.user)
     assert screen.text == shown("delete-done", member_no=f"M{a.member_id:06d}")
     assert t("btn-register") in screen.button_texts  # a guest now, who may join again
@@ -227,6 +236,7 @@ async def test_delete_account_leaves_no_personal_field_and_keeps_the_books(bot_e
     assert open_links == []
     other = await _view(bot_env, b.member_id)
     assert other.status == "active" and other.phone == b.phone and other.telegram_id == b.tid
+    assert await _rows_of(bot_env, b) == theirs  # the other member's rows, untouched
     await _jobs_reach_only_the_living(bot_env, a, b)
 
     # the same person joins again: a new member, a new number, the same phone
