@@ -19,11 +19,12 @@ from typing import Literal
 
 from sqlalchemy import ColumnElement, Table, false, or_
 
-import models.coupons
-import models.members
-import models.points
-import models.privacy
-import models.runtime  # noqa: F401 - every table module is imported, so Base.metadata is complete
+# The module of every table declared below, so `table()` finds it in Base.metadata (a new table: add its module).
+import models.coupons  # noqa: F401
+import models.members  # noqa: F401
+import models.points  # noqa: F401
+import models.privacy  # noqa: F401
+import models.runtime  # noqa: F401
 from models.base import Base
 
 # Written where a kept row had a personal text that a NOT NULL column cannot lose.
