@@ -25,6 +25,7 @@ import models.members  # noqa: F401
 import models.points  # noqa: F401
 import models.privacy  # noqa: F401
 import models.runtime  # noqa: F401
+import models.staff  # noqa: F401
 from models.base import Base
 
 # Written where a kept row had a personal text that a NOT NULL column cannot lose.
@@ -72,7 +73,8 @@ class PersonalTable:
 
     `owners`: columns holding the member's id (or Telegram id) that `rows` selects on, for the test to
     check against the schema; `others`: columns naming some other member, exported only as "another
-    member"; `secret`: exported only as "set" / "not set"; `why`: one line for the reader.
+    member"; `other_users`: Telegram ids of other people (staff), exported only as "someone else";
+    `secret`: exported only as "set" / "not set"; `why`: one line for the reader.
     """
 
     name: str
@@ -82,6 +84,7 @@ class PersonalTable:
     owners: tuple[str, ...] = ()
     erase: Mapping[str, object] = field(default_factory=dict)
     others: tuple[str, ...] = ()
+    other_users: tuple[str, ...] = ()
     secret: tuple[str, ...] = ()
 
 
@@ -130,6 +133,15 @@ REGISTRY: tuple[PersonalTable, ...] = (
         why="a gift concerns two members: each sees their own side; open links are cancelled on deletion",
     ),
     PersonalTable("data_exports", by("member_id"), "delete", owners=("member_id",), why="the /mydata rate limit"),
+    PersonalTable(
+        "audit_log", by("member_id"), "anonymise", owners=("member_id",), other_users=("actor_id",),
+        erase={"before": None, "after": None, "reason": None},
+        why="who did what and when stays; the snapshots and the reason may quote the member, so they go",
+    ),
+    PersonalTable(
+        "staff_roles", by_telegram("telegram_id"), "keep", owners=("telegram_id",),
+        why="a staff role belongs to the Telegram account, not the shopper account: owners revoke it, not a deletion",
+    ),
 )
 
 # Tables that hold nobody's personal data, and why (the registry test requires every table to be named).

@@ -18,6 +18,7 @@ from models.personal_data import BY_NAME, REGISTRY, PersonalTable, Subject
 from models.repositories.ledger import Entry, Ledger, Posted
 from services.errors import NotAllowed
 from services.points import postings
+from services.staff import audit
 from services.unit_of_work import UnitOfWork
 
 EXPORT_EVERY = timedelta(minutes=1)
@@ -59,7 +60,7 @@ async def export_data(uow: UnitOfWork, member_id: int, now: datetime | None = No
         if member is None or not member.active:
             raise NotAllowed("not-member")
         who = Subject(member_id, member.telegram_id)
-        tables = {entry.name: [_exported(entry, row, member_id) for row in await uow.personal_data.rows(entry, who)]
+        tables = {entry.name: [_exported(entry, row, who) for row in await uow.personal_data.rows(entry, who)]
                   for entry in REGISTRY}
     document = {"format": EXPORT_FORMAT, "member_no": member.member_no, "exported_at": now, "tables": tables}
     # A long history is a few megabytes of JSON: encoded off the event loop, so other members wait for nothing.
@@ -68,14 +69,16 @@ async def export_data(uow: UnitOfWork, member_id: int, now: datetime | None = No
     return DataFile(filename, data, sum(len(rows) for rows in tables.values()))
 
 
-def _exported(entry: PersonalTable, row: dict[str, Any], member_id: int) -> dict[str, Any]:
-    """Secrets only as "set" / "not set"; another member's id only as "another member"."""
+def _exported(entry: PersonalTable, row: dict[str, Any], who: Subject) -> dict[str, Any]:
+    """Secrets only as "set" / "not set"; other people's ids only as "another member" / "someone else"."""
     out: dict[str, Any] = {}
     for name, value in row.items():
         if name in entry.secret:
             value = "set" if value else "not set"
         elif name in entry.others and value is not None:
-            value = "you" if value == member_id else "another member"
+            value = "you" if value == who.member_id else "another member"
+        elif name in entry.other_users and value is not None:
+            value = "you" if value == who.telegram_id else "someone else"
         out[name] = value
     return out
 
@@ -118,6 +121,8 @@ async def close_account(uow: UnitOfWork, member_id: int) -> Closed:
         for entry in REGISTRY:
             if entry.name != "members":
                 await uow.personal_data.erase(entry, who)
+        # When, for staff answering questions later; nothing about the person.
+        await audit.record(uow, None, "member.closed", "member", member_id, member_id=member_id, now=now)
         await uow.commit()
     return Closed(format_member_no(member_id), member.telegram_id, revoked, forfeited)
 

@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 import re
 
-from sqlalchemy import BigInteger, Column, ForeignKey, MetaData, String, Table, select
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, MetaData, String, Table, select
 
 import models
 from models.base import Base
@@ -17,7 +17,8 @@ from models.personal_data import NOT_PERSONAL, REGISTRY, PersonalTable, Subject,
 
 # A column whose name says it points at a member or a Telegram user.
 MEMBER_REFERENCE = re.compile(
-    r"(^|_)(member|members|owner|referrer|referee|customer|buyer|giver|receiver|recipient|author|user|telegram|chat)"
+    r"(^|_)(member|members|owner|referrer|referee|customer|buyer|giver|receiver|recipient|author|user|telegram|chat"
+    r"|actor|staff|operator)"
     r"(_id|_ids|_no)?$|^received_from$|^telegram|^subject$"
 )
 # Name parts that say a column holds personal data a deletion must not leave behind.
@@ -42,18 +43,20 @@ def _refers_to_members(column: Column) -> bool:
 
 
 def _looks_personal(column: Column) -> bool:
+    """A personal-sounding name, or a JSON document (a snapshot or dialog data can hold anything)."""
     parts = set(column.name.lower().split("_"))
-    return bool(parts & PERSONAL_PARTS) or column.name.lower() in PERSONAL_PARTS
+    return bool(parts & PERSONAL_PARTS) or column.name.lower() in PERSONAL_PARTS or isinstance(column.type, JSON)
 
 
 def _entry_problems(source: Table, entry: PersonalTable) -> list[str]:
     problems = []
-    declared = set(entry.owners) | set(entry.others) | set(entry.erase) | set(entry.secret)
+    references = set(entry.owners) | set(entry.others) | set(entry.other_users) | set(entry.erase)
+    declared = references | set(entry.secret)
     problems += [f"{source.name}.{name}: declared but no such column" for name in declared - set(source.c.keys())]
     for column in source.columns:
         where = f"{source.name}.{column.name}"
-        if _refers_to_members(column) and column.name not in set(entry.owners) | set(entry.others) | set(entry.erase):
-            problems.append(f"{where} refers to a member: add it to owners, others or erase")
+        if _refers_to_members(column) and column.name not in references:
+            problems.append(f"{where} refers to a member: add it to owners, others, other_users or erase")
         if (entry.on_delete != "delete" and _looks_personal(column) and column.name not in entry.erase
                 and (source.name, column.name) not in NOT_PERSONAL_COLUMNS):
             problems.append(f"{where} looks personal and would survive a deletion: add it to erase")
@@ -98,10 +101,11 @@ def test_the_check_catches_an_undeclared_table_and_an_unerased_personal_column()
     Table("orders", metadata, Column("id", BigInteger, primary_key=True),
           Column("member_id", ForeignKey("members.id")), Column("ship_address", String(200)))
     Table("tickets", metadata, Column("id", BigInteger, primary_key=True), Column("telegram_id", BigInteger))
-    problems = registry_problems(metadata, REGISTRY, dict(NOT_PERSONAL))
-    assert problems == ["orders: not in models/personal_data.py (REGISTRY or NOT_PERSONAL)",
-                        "tickets: not in models/personal_data.py (REGISTRY or NOT_PERSONAL)"]
+    known = set(registry_problems(Base.metadata, REGISTRY, dict(NOT_PERSONAL)))  # empty, per the test above
+    problems = set(registry_problems(metadata, REGISTRY, dict(NOT_PERSONAL))) - known
+    assert problems == {"orders: not in models/personal_data.py (REGISTRY or NOT_PERSONAL)",
+                        "tickets: not in models/personal_data.py (REGISTRY or NOT_PERSONAL)"}
     half = PersonalTable("orders", by("member_id"), "keep", why="test", owners=("member_id",))
-    problems = registry_problems(metadata, (*REGISTRY, half), {**NOT_PERSONAL, "tickets": "test"})
-    assert problems == ["orders.ship_address looks personal and would survive a deletion: add it to erase",
-                        "tickets.telegram_id refers to a member, yet the table is declared not personal"]
+    problems = set(registry_problems(metadata, (*REGISTRY, half), {**NOT_PERSONAL, "tickets": "test"})) - known
+    assert problems == {"orders.ship_address looks personal and would survive a deletion: add it to erase",
+                        "tickets.telegram_id refers to a member, yet the table is declared not personal"}
