@@ -380,3 +380,18 @@ async def test_a_staff_members_role_is_exported_and_outlives_the_shopper_account
     closed = await bot_env.probe.rows(select(AuditRecord.action, AuditRecord.actor_id, AuditRecord.after)
                                       .where(AuditRecord.member_id == member.member_id))
     assert closed == [("member.closed", None, None)]
+
+
+async def test_an_english_member_is_answered_in_english(bot_env: BotEnv) -> None:
+    user = bot_env.new_user(language_code="en")
+    await bot_env.make_member(user)
+    await user.send("/unsubscribe")
+    assert (await user.expect_message()).text == shown("marketing-off-already", "en")
+    await user.send("/delete_account")
+    warning = await user.expect_message()
+    assert says(warning.text, "delete-ask-first", "en", member_no=f"M{user.member_id:06d}", points=0)
+    await user.press(warning, t("btn-delete-continue", "en"))
+    assert warning.text == shown("delete-ask-second", "en")
+    await user.press(warning, t("btn-delete-confirm", "en"))
+    assert warning.text == shown("delete-done", "en", member_no=f"M{user.member_id:06d}")
+    _assert_no_api_errors(bot_env)
