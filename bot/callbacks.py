@@ -234,9 +234,26 @@ class DeskCb(CallbackData, prefix="dk"):
 
 
 class StatsAction(str, Enum):
-    export = "export"  # `what`: members | ledger
+    export = "export"  # `what`: members | ledger | orders
 
 
 class StatsCb(CallbackData, prefix="st"):
     action: StatsAction
     what: str = ""
+
+
+class PrivacyAction(str, Enum):
+    proceed = "go"  # first confirmation of /delete_account
+    confirm = "del"  # second confirmation: the account is closed
+    cancel = "no"
+    unsubscribe = "unsub"  # the button under every marketing message
+    screen = "menu"  # the privacy screen, from the profile
+    export = "export"  # /mydata as a button
+    begin = "begin"  # /delete_account as a button
+
+
+class PrivacyCb(CallbackData, prefix="pv"):
+    """`nonce` names the confirmation screen the button belongs to (the handler compares it with the dialog)."""
+
+    action: PrivacyAction
+    nonce: str = ""

@@ -10,6 +10,7 @@ MEMBER_COMMANDS: list[str] = [
     "start", "help", "points", "checkin", "coupons", "profile", "card", "language", "feedback", "password", "logout", "cancel",
 ]
 MEMBER_COMMANDS += ["shop", "cart", "orders"]
+MEMBER_COMMANDS += ["mydata", "unsubscribe", "subscribe", "delete_account"]
 
 
 def commands(language: str) -> list[BotCommand]:

@@ -10,7 +10,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from bot.callbacks import FlowAction, FlowCb, LangCb, MenuAction, MenuCb
+from bot.callbacks import FlowAction, FlowCb, LangCb, MenuAction, MenuCb, PrivacyAction, PrivacyCb
 from bot.i18n import Translator
 
 Button = tuple[str, CallbackData]
@@ -99,3 +99,8 @@ def languages(t: Translator, current: str) -> InlineKeyboardMarkup:
         return t(f"language-name-{code}") + (" ✓" if code == current else "")
 
     return inline([[(label("zh"), LangCb(code="zh")), (label("en"), LangCb(code="en"))]])
+
+
+def unsubscribe_button(t: Translator) -> Button:
+    """The row every marketing message ends with: one tap stops marketing (PRODUCT.md 1.4)."""
+    return t("btn-unsubscribe"), PrivacyCb(action=PrivacyAction.unsubscribe)

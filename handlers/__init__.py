@@ -19,6 +19,7 @@ def create_routers() -> list[Router]:
         login,
         orders,
         points,
+        privacy,
         profile,
         profile_setup,
         registration,
@@ -32,7 +33,7 @@ def create_routers() -> list[Router]:
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
     features = (
-        coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons,
+        coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, privacy,
         checkout, shop, orders, aftersale, reviews, feedback,  # member features
         staff_returns, support_desk, stats,  # staff features (role checked per handler)
         fallback,

@@ -29,6 +29,7 @@ from models.repositories.ledger import LedgerRepository
 from models.repositories.logins import LoginRepository
 from models.repositories.members import MemberRepository
 from models.repositories.orders import OrderRepository
+from models.repositories.personal_data import PersonalDataRepository
 from models.repositories.points_reads import PointsReadRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
@@ -150,3 +151,7 @@ class UnitOfWork:
     @property
     def stats(self) -> StatsRepository:
         return StatsRepository(self.session)
+
+    @property
+    def personal_data(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.session)

@@ -136,7 +136,7 @@ class AftersaleRepository:
         rows = await self.session.execute(
             select(REFUNDS.c.id, PAYMENTS.c.telegram_user_id, PAYMENTS.c.telegram_payment_charge_id)
             .join(PAYMENTS, PAYMENTS.c.order_id == REFUNDS.c.order_id)
-            .where(REFUNDS.c.status == "pending", PAYMENTS.c.currency == "XTR")
+            .where(REFUNDS.c.status == "pending", PAYMENTS.c.currency == "XTR", PAYMENTS.c.telegram_user_id != 0)
             .order_by(REFUNDS.c.id).limit(limit)
         )
         return [StarRefund(*row) for row in rows]
