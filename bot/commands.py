@@ -7,8 +7,10 @@ from bot.i18n import LANGUAGES, translator
 
 # Features append their member commands here, in menu order.
 MEMBER_COMMANDS: list[str] = [
-    "start", "help", "points", "checkin", "coupons", "profile", "card", "language", "password", "logout", "cancel",
+    "start", "help", "points", "checkin", "coupons", "profile", "card", "language", "feedback", "password", "logout", "cancel",
 ]
+MEMBER_COMMANDS += ["shop", "cart", "orders"]
+MEMBER_COMMANDS += ["mydata", "unsubscribe", "subscribe", "delete_account"]
 
 
 def commands(language: str) -> list[BotCommand]:

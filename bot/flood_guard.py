@@ -20,7 +20,15 @@ class FloodGuard:
         self.default_language = default_language
 
     async def admit(self, update: Update, user: User, bot: Bot) -> bool:
-        """True: handle the update. False: dropped (the sender was told once, with no database work)."""
+        """True: handle the update. False: dropped (the sender was told once, with no database work).
+
+        Payments always pass: an unanswered pre-checkout query fails the payment, and a
+        successful_payment means the money was taken and must be recorded.
+        """
+        if update.pre_checkout_query is not None or (
+            update.message is not None and update.message.successful_payment is not None
+        ):
+            return True
         verdict = await self.control.hit(user.id)
         if verdict is Verdict.allow or await self.is_staff(user.id):
             return True

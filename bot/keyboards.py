@@ -10,7 +10,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from bot.callbacks import FlowAction, FlowCb, LangCb, MenuAction, MenuCb
+from bot.callbacks import FlowAction, FlowCb, LangCb, MenuAction, MenuCb, PrivacyAction, PrivacyCb
 from bot.i18n import Translator
 
 Button = tuple[str, CallbackData]
@@ -84,6 +84,7 @@ def guest_menu(t: Translator) -> InlineKeyboardMarkup:
 MEMBER_MENU: list[list[tuple[MenuAction, str]]] = [
     [(MenuAction.points, "btn-points"), (MenuAction.checkin, "btn-checkin")],
     [(MenuAction.coupons, "btn-coupons")],
+    [(MenuAction.shop, "btn-shop"), (MenuAction.orders, "btn-orders")],
     [(MenuAction.profile, "btn-profile"), (MenuAction.card, "btn-card")],
     [(MenuAction.language, "btn-language"), (MenuAction.help, "btn-help")],
 ]
@@ -98,3 +99,8 @@ def languages(t: Translator, current: str) -> InlineKeyboardMarkup:
         return t(f"language-name-{code}") + (" ✓" if code == current else "")
 
     return inline([[(label("zh"), LangCb(code="zh")), (label("en"), LangCb(code="en"))]])
+
+
+def unsubscribe_button(t: Translator) -> Button:
+    """The row every marketing message ends with: one tap stops marketing (PRODUCT.md 1.4)."""
+    return t("btn-unsubscribe"), PrivacyCb(action=PrivacyAction.unsubscribe)

@@ -10,7 +10,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import keyboards, replies
-from bot.callbacks import MenuAction, MenuCb, ProfileAction, ProfileCb
+from bot.callbacks import MenuAction, MenuCb, PrivacyAction, PrivacyCb, ProfileAction, ProfileCb
 from bot.config import Settings
 from bot.filters import IsMember, TextIs
 from bot.i18n import Translator
@@ -53,6 +53,7 @@ def profile_view(t: Translator, member: MemberView, lang: str, policy: ShopPolic
     marketing_key = "btn-marketing-off" if member.marketing_opt_in else "btn-marketing-on"
     rows.append([(t(marketing_key), ProfileCb(action=ProfileAction.marketing)),
                  (t("btn-language"), MenuCb(action=MenuAction.language))])
+    rows.append([(t("btn-privacy"), PrivacyCb(action=PrivacyAction.screen))])
     rows.append([(t("btn-home"), MenuCb(action=MenuAction.home))])
     return text, keyboards.inline(rows)
 
@@ -74,7 +75,7 @@ async def toggle_marketing(
     callback: CallbackQuery, uow: UnitOfWork, member: MemberView, t: Translator, lang: str, policy: ShopPolicy,
     callback_answer: CallbackAnswer,
 ) -> None:
-    member = await members.update_profile(uow, member.id, "marketing", not member.marketing_opt_in)
+    member = await members.set_marketing(uow, member.id, not member.marketing_opt_in)
     text, markup = profile_view(t, member, lang, policy)
     await replies.show(callback, text, markup)
     callback_answer.text = t("profile-saved")

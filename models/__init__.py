@@ -1,18 +1,22 @@
 """Database tables and the async repository layer."""
 
+from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
 from models.base import Base
 from models.broadcasts import Broadcast, BroadcastDelivery
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
+from models.orders import CartItem, Order, OrderEvent, OrderLine, Payment, Product
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
 from models.staff import AuditRecord, StaffRole
+from models.support import Ticket, TicketMessage
 
 __all__ = [
     "AuditRecord",
     "Base",
     "Broadcast",
     "BroadcastDelivery",
+    "CartItem",
     "Coupon",
     "CouponCampaign",
     "CouponClaim",
@@ -22,8 +26,21 @@ __all__ = [
     "LoginFailure",
     "LoginLock",
     "Member",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Payment",
     "PointsLedger",
+    "Product",
+    "Refund",
+    "RefundLine",
+    "ReturnRequest",
+    "ReturnRequestLine",
+    "ReturnRequestPhoto",
+    "Review",
     "ProcessedUpdate",
     "StaffRole",
     "TelegramUser",
+    "Ticket",
+    "TicketMessage",
 ]

@@ -218,3 +218,9 @@ async def validate_field(
     if field in UNIQUE_FIELDS:
         await ensure_available(uow, field, value, exclude_member=member_id)
     return value
+
+
+async def set_marketing(uow: UnitOfWork, member_id: int, on: bool) -> MemberView:
+    """Marketing messages on or off, at once: /subscribe, /unsubscribe, the profile switch and the
+    button under every marketing message all come here."""
+    return await update_profile(uow, member_id, "marketing", on)

@@ -22,15 +22,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
 from models.repositories.broadcasts import BroadcastRepository
+from models.repositories.aftersale import AftersaleRepository
+from models.repositories.catalog import CatalogRepository
 from models.repositories.checkins import CheckinRepository
 from models.repositories.coupons import CouponRepository
 from models.repositories.ledger import LedgerRepository
 from models.repositories.logins import LoginRepository
 from models.repositories.members import MemberRepository
+from models.repositories.orders import OrderRepository
+from models.repositories.personal_data import PersonalDataRepository
 from models.repositories.points_reads import PointsReadRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
 from models.repositories.staff import StaffRepository
+from models.repositories.stats import StatsRepository
+from models.repositories.support import TicketRepository
 from models.repositories.tiers import TierRepository
 
 
@@ -126,6 +132,30 @@ class UnitOfWork:
     @property
     def fsm(self) -> FsmRepository:
         return FsmRepository(self.session)
+
+    @property
+    def aftersale(self) -> AftersaleRepository:
+        return AftersaleRepository(self.session)
+
+    @property
+    def catalog(self) -> CatalogRepository:
+        return CatalogRepository(self.session)
+
+    @property
+    def orders(self) -> OrderRepository:
+        return OrderRepository(self.session)
+
+    @property
+    def tickets(self) -> TicketRepository:
+        return TicketRepository(self.session)
+
+    @property
+    def stats(self) -> StatsRepository:
+        return StatsRepository(self.session)
+
+    @property
+    def personal_data(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.session)
 
     @property
     def broadcasts(self) -> BroadcastRepository:

@@ -4,12 +4,15 @@ import asyncio
 import statistics
 import time
 
+from bot.dispatcher import shop_policy
 from sandbox.emulator import SimUser
+from services import orders
+from services.orders import ProductSpec
 from tests.conftest import BotEnv
-from tests.texts import shown, t
+from tests.texts import ANY, says, shown, t
 
 BURST = 5
-BOT_SETTINGS = {"flood_burst": BURST, "flood_rate": 1.0}
+BOT_SETTINGS = {"flood_burst": BURST, "flood_rate": 1.0, "payment_provider_token": "test-provider"}
 BOT_DATABASES = ("sqlite",)  # flood control runs before any database work
 
 
@@ -47,3 +50,23 @@ async def test_a_dropped_button_press_is_still_answered(bot_env: BotEnv, member:
     presses = (member.press(home, t("btn-checkin")) for _ in range(BURST + 3))  # a toast each, no edit
     toasts = await asyncio.gather(*presses)
     assert toasts.count(shown("flood-slow-down")) == 1  # every press answered, one of them with the notice
+
+
+async def test_a_payment_is_never_dropped_by_flood_control(bot_env: BotEnv, member: SimUser) -> None:
+    """A member who floods the bot and then pays: the pre-checkout is answered and the payment recorded."""
+    policy = shop_policy(bot_env.settings)
+    product_id = await orders.add_product(bot_env.uow(), ProductSpec("茶", "Tea", 1_000, 5))
+    await orders.add_to_cart(bot_env.uow(), member.member_id, product_id)
+    order = await orders.place_order(bot_env.uow(), member.member_id, policy.orders, policy.currency)
+    await asyncio.sleep(BURST)  # a full bucket for the steps to the invoice
+    await member.send("/orders")
+    listing = await member.expect_message()
+    await member.press(listing, f"{order.number} · {t('order-status-pending_payment')}")
+    await member.press(listing, t("orders-btn-pay"))
+    invoice = await member.expect_message()
+    for i in range(30):
+        await member.send(f"/help {i}")
+    paid = await member.pay(invoice)
+    assert paid["ok"], paid
+    await member.wait_for(lambda: any(says(m.text, "order-paid", number=order.number, points=ANY)
+                                      for m in member.messages))
