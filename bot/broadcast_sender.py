@@ -217,7 +217,7 @@ class BroadcastSender:
             return
         await self.limiter.acquire()
         try:
-            await self.bot.edit_message_text(text=text, chat_id=broadcast.progress_chat_id,
+            await self.bot.edit_message_text(text=text, chat_id=broadcast.composer_id,
                                              message_id=broadcast.progress_message_id, reply_markup=markup)
         except (TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter) as error:
             log.info("progress of broadcast %s not shown: %s", broadcast_id, error)

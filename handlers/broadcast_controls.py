@@ -26,7 +26,7 @@ async def send_progress(message: Message, uow: UnitOfWork, t: Translator, broadc
     text, markup = progress_screen(t, progress)
     await delivery.claim_progress(uow, broadcast_id, digest(text, markup))
     sent = await message.answer(text, reply_markup=markup)
-    await delivery.set_progress_message(uow, broadcast_id, sent.chat.id, sent.message_id)
+    await delivery.set_progress_message(uow, broadcast_id, sent.message_id)
 
 
 async def steer(

@@ -39,8 +39,7 @@ class Broadcast(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     blocked: Mapped[int] = mapped_column(Integer, default=0)
     unknown: Mapped[int] = mapped_column(Integer, default=0)
-    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the composer's chat
     # Who edits the progress message next is decided by a conditional update on these two.
     progress_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     progress_shown: Mapped[str | None] = mapped_column(String(64))

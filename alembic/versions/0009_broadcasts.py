@@ -44,7 +44,6 @@ def upgrade() -> None:
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.Column("blocked", sa.Integer(), nullable=False),
         sa.Column("unknown", sa.Integer(), nullable=False),
-        sa.Column("progress_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("progress_message_id", sa.BigInteger(), nullable=True),
         sa.Column("progress_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("progress_shown", sa.String(length=64), nullable=True),

@@ -38,7 +38,6 @@ class BroadcastView:
     started_at: datetime | None
     finished_at: datetime | None
     total: int
-    progress_chat_id: int | None
     progress_message_id: int | None
 
 
@@ -182,10 +181,10 @@ class BroadcastRepository:
         )
         return list(rows)
 
-    async def set_progress_message(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
         await self.session.execute(
             update(BROADCASTS).where(BROADCASTS.c.id == broadcast_id)
-            .values(progress_chat_id=chat_id, progress_message_id=message_id)
+            .values(progress_message_id=message_id)
         )
 
     async def claim_progress(self, broadcast_id: int, digest: str, now: datetime, every: timedelta | None) -> bool:

@@ -166,7 +166,7 @@ async def claim_progress(
     return claimed
 
 
-async def set_progress_message(uow: UnitOfWork, broadcast_id: int, chat_id: int, message_id: int) -> None:
+async def set_progress_message(uow: UnitOfWork, broadcast_id: int, message_id: int) -> None:
     async with uow.write():
-        await uow.broadcasts.set_progress_message(broadcast_id, chat_id, message_id)
+        await uow.broadcasts.set_progress_message(broadcast_id, message_id)
         await uow.commit()
