@@ -42,10 +42,15 @@ def marketing_message(broadcast: BroadcastView, t: Translator, coupon_code: str 
     return Outgoing(text, markup, broadcast.photo_file_id, markup.model_dump(exclude_none=True))
 
 
-def segment_label(t: Translator, segment: Segment, tier_name: str | None = None) -> str:
+def segment_label(t: Translator, segment: Segment, tier_name: str | None = None, amount: str | None = None) -> str:
+    """The segment in words; the tier's name and the amount are given already rendered."""
     params = dict(segment.params)
     if tier_name is not None:
         params["tier"] = tier_name
+    if amount is not None:
+        params["amount"] = amount
+    if segment.name == "rfm":
+        params["group"] = t(f"broadcast-rfm-{segment.params['group']}")
     return t(f"broadcast-segment-{segment.name}", **params)
 
 

@@ -10,6 +10,7 @@ its buttons are handlers/broadcast_controls.py.
 from datetime import datetime
 
 from aiogram import F, Router
+from babel.numbers import get_currency_precision
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -22,7 +23,7 @@ from bot.broadcast_worker import BroadcastQueue
 from bot.callbacks import BroadcastAction, BroadcastCb
 from bot.filters import IsStaff
 from bot.i18n import Translator
-from bot.render import error_text, local_time, quote
+from bot.render import error_text, local_time, money, quote
 from handlers.broadcast_controls import send_progress
 from services import broadcasts
 from services.broadcasts import Draft, Segment
@@ -37,6 +38,7 @@ SEGMENT_BUTTONS = [
     [("inactive", 30), ("inactive", 90)],
     [("expiring", 7), ("expiring", 30)],
     [("coupons", None)],
+    [("rfm", "champions"), ("rfm", "at_risk")],
 ]
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -151,7 +153,7 @@ async def _chose_segment(
     name: str, value: str | None,
 ) -> None:
     try:
-        chosen = broadcasts.segment(name, value, _tiers(policy))
+        chosen = broadcasts.segment(name, value, _tiers(policy), 10 ** get_currency_precision(policy.currency))
     except DomainError as error:
         await _ask(message, state, error_text(t, error, policy.tz), None)
         await _ask_segment(message, state, t)
@@ -164,7 +166,8 @@ async def _chose_segment(
     await state.update_data(broadcast_id=broadcast_id)
     await state.set_state(Compose.confirm)
     await _preview(message, broadcast_id, uow, t, policy, actor_id)
-    label = segment_label(t, chosen, _tier_name(policy, chosen, t.language))
+    amount = money(chosen.params["amount"], policy.currency, t.language) if chosen.name == "spent" else None
+    label = segment_label(t, chosen, _tier_name(policy, chosen, t.language), amount)
     markup = keyboards.inline([
         [(t("broadcast-btn-start"), _cb(BroadcastAction.start, broadcast_id)),
          (t("broadcast-btn-schedule"), _cb(BroadcastAction.schedule, broadcast_id))],

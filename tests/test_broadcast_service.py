@@ -13,6 +13,8 @@ from models.broadcasts import BroadcastDelivery
 from models.coupons import Coupon
 from models.database import Database
 from models.members import Member
+from models.orders import Order
+from models.repositories.broadcasts import RFM_GROUPS, segment_query
 from models.points import PointsCheckin, PointsLedger, PointsLot
 from services import broadcasts
 from services.broadcasts import Draft, delivery
@@ -206,3 +208,76 @@ async def test_a_scheduled_broadcast_starts_once_when_its_time_comes(database: D
                                 broadcasts.start_due(UnitOfWork(database), TZ, at))
     assert [broadcast_id in started_ids for started_ids in both].count(True) == 1
     assert (await broadcasts.get(uow, POLICY, ADMIN, broadcast_id)).total == 1
+
+
+async def add_order(probe: Probe, member_id: int, total: int, paid_days_ago: int | None, refunded: int = 0) -> None:
+    paid = NOW - timedelta(days=paid_days_ago) if paid_days_ago is not None else None
+    await probe.write(insert(Order.__table__).values(
+        member_id=member_id, status="completed" if paid else "pending_payment", subtotal=total, total=total,
+        refunded_amount=refunded, currency="CNY", created_at=(paid or NOW) - timedelta(minutes=5), paid_at=paid,
+        updated_at=NOW,
+    ))
+
+
+async def test_spent_over_an_amount_counts_net_paid_orders_within_the_days(database: Database, probe: Probe) -> None:
+    spent = broadcasts.segment("spent", "500 90")
+    assert spent.params == {"amount": 50_000, "days": 90}
+
+    async def size() -> int:
+        return await broadcasts.size(UnitOfWork(database), spent, TZ, NOW)
+
+    before = await size()
+    buyer = await add_member(probe, days_ago=200)
+    await add_order(probe, buyer, 30_000, 10)
+    await add_order(probe, buyer, 30_000, 80)  # 600.00 within 90 days: in
+    refunded = await add_member(probe, days_ago=200)
+    await add_order(probe, refunded, 60_000, 10, refunded=20_000)  # 400.00 net: out
+    old = await add_member(probe, days_ago=200)
+    await add_order(probe, old, 60_000, 100)  # paid too long ago: out
+    unpaid = await add_member(probe, days_ago=200)
+    await add_order(probe, unpaid, 90_000, None)  # never paid: out
+    assert await size() - before == 1
+    # ordering counts as activity: the buyer is not "inactive 30 days", the old buyer is
+    inactive = broadcasts.segment("inactive", 30)
+    query = segment_query("inactive", inactive.params, NOW, NOW.date())
+    async with database.sessionmaker() as session:
+        found = set(await session.scalars(select(query.subquery().c.id)))
+    assert old in found and buyer not in found
+
+
+async def test_rfm_groups_on_a_hand_computed_shop(tmp_path) -> None:
+    """Five buyers, each best or worst on a different score (quintiles of five are one each)."""
+    from models.migrate import upgrade_to_head
+    from tests.conftest import Probe as FreshProbe
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'rfm.sqlite3'}")
+    await upgrade_to_head(database.engine)
+    probe = FreshProbe(database)
+    shop = {  # name: (days since each paid order, latest first; each order's total)
+        "champions": ([1, 30, 60, 90, 120], 1_000),  # R5 F5 M5
+        "new": ([5], 100),  # R4, one order
+        "loyal": ([20, 40, 70], 100),  # R3 F3 M3
+        "at_risk": ([200, 210, 220, 230], 100),  # R2 F4 M4
+        "hibernating": ([300, 310], 100),  # R1 F2 M2
+    }
+    for days, total in shop.values():
+        member = await add_member(probe, days_ago=400)
+        for ago in days:
+            await add_order(probe, member, total, ago)
+    for group in RFM_GROUPS:
+        assert await broadcasts.size(UnitOfWork(database), broadcasts.segment("rfm", group), TZ, NOW) == 1, group
+    await database.dispose()
+
+
+async def test_every_segment_runs_on_this_database(database: Database) -> None:
+    tiers = ("normal", "gold")
+    chosen = [broadcasts.segment("rfm", group) for group in RFM_GROUPS]
+    chosen += [broadcasts.segment(name, value, tiers) for name, value in
+               [("all", None), ("tier", "gold"), ("new", 7), ("inactive", 30), ("birthday", None),
+                ("expiring", 30), ("coupons", None), ("spent", "1 30")]]
+    for each in chosen:
+        assert await broadcasts.size(UnitOfWork(database), each, TZ, NOW) >= 0
+    with pytest.raises(InvalidInput):
+        broadcasts.segment("rfm", "whales")
+    with pytest.raises(InvalidInput):
+        broadcasts.segment("spent", "lots")

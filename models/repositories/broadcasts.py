@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, extract, func, literal, or_, select, update
+from sqlalchemy import Select, and_, exists, extract, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.broadcasts import Broadcast, BroadcastDelivery
 from models.coupons import Coupon
 from models.database import insert_for
 from models.members import Member, TelegramUser
+from models.orders import Order
 from models.points import PointsCheckin, PointsLot
 
 BROADCASTS = Broadcast.__table__
@@ -83,14 +84,57 @@ def _new(params: dict[str, Any], now: datetime, today: date) -> list[Any]:
 
 
 def _inactive(params: dict[str, Any], now: datetime, today: date) -> list[Any]:
-    """Joined more than N days ago and no check-in in the last N days.
-
-    TODO(orders, issue 12): add "and no order in the last N days" (NOT EXISTS over orders.created_at)
-    once the orders table exists; activity is then check-ins or orders.
-    """
+    """Joined more than N days ago, and neither an order nor a check-in in the last N days."""
     since = today - timedelta(days=params["days"])
     checked_in = exists().where(PointsCheckin.member_id == MEMBERS.c.id, PointsCheckin.day > since)
-    return [MEMBERS.c.created_at < now - timedelta(days=params["days"]), ~checked_in]
+    ordered = exists().where(Order.member_id == MEMBERS.c.id, Order.created_at > now - timedelta(days=params["days"]))
+    return [MEMBERS.c.created_at < now - timedelta(days=params["days"]), ~checked_in, ~ordered]
+
+
+def _spent(params: dict[str, Any], now: datetime, today: date) -> list[Any]:
+    """Paid at least `amount` (minor units, net of refunds) for orders paid in the last N days."""
+    net = (
+        select(func.coalesce(func.sum(Order.total - Order.refunded_amount), 0))
+        .where(Order.member_id == MEMBERS.c.id, Order.paid_at.is_not(None),
+               Order.paid_at > now - timedelta(days=params["days"]))
+        .scalar_subquery()
+    )
+    return [net >= params["amount"]]
+
+
+RFM_GROUPS = ("champions", "loyal", "new", "at_risk", "hibernating")
+
+
+def _rfm(params: dict[str, Any], now: datetime, today: date) -> list[Any]:
+    """RFM groups over the paid orders of the last 365 days: recency (latest payment), frequency
+    (orders) and monetary (net paid) each scored 1-5 by quintile (NTILE), 5 the best, then
+
+        champions    R ≥ 4, F ≥ 4, M ≥ 3        loyal        R ≥ 3, F ≥ 3, 2+ orders, not champions
+        new          one order, R ≥ 4           at_risk      R ≤ 2, F ≥ 3
+        hibernating  R ≤ 2, F ≤ 2
+    """
+    paid = (
+        select(Order.member_id.label("member_id"), func.max(Order.paid_at).label("last"),
+               func.count().label("orders"), func.sum(Order.total - Order.refunded_amount).label("spent"))
+        .where(Order.paid_at.is_not(None), Order.paid_at > now - timedelta(days=365))
+        .group_by(Order.member_id).subquery()
+    )
+    scored = select(
+        paid.c.member_id, paid.c.orders,
+        func.ntile(5).over(order_by=(paid.c.last, paid.c.member_id)).label("r"),
+        func.ntile(5).over(order_by=(paid.c.orders, paid.c.member_id)).label("f"),
+        func.ntile(5).over(order_by=(paid.c.spent, paid.c.member_id)).label("m"),
+    ).subquery()
+    r, f, m, orders = scored.c.r, scored.c.f, scored.c.m, scored.c.orders
+    champion = and_(r >= 4, f >= 4, m >= 3)
+    rule = {
+        "champions": champion,
+        "loyal": and_(r >= 3, f >= 3, orders >= 2, ~champion),
+        "new": and_(orders == 1, r >= 4),
+        "at_risk": and_(r <= 2, f >= 3),
+        "hibernating": and_(r <= 2, f <= 2),
+    }[params["group"]]
+    return [MEMBERS.c.id.in_(select(scored.c.member_id).where(rule))]
 
 
 def _birthday(params: dict[str, Any], now: datetime, today: date) -> list[Any]:
@@ -112,7 +156,7 @@ def _unused_coupons(params: dict[str, Any], now: datetime, today: date) -> list[
 
 _SEGMENTS = {
     "all": _all, "tier": _tier, "new": _new, "inactive": _inactive,
-    "birthday": _birthday, "expiring": _expiring, "coupons": _unused_coupons,
+    "birthday": _birthday, "expiring": _expiring, "coupons": _unused_coupons, "spent": _spent, "rfm": _rfm,
 }
 
 
