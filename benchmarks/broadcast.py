@@ -94,8 +94,9 @@ async def prepare(database_url: str, emulator: TelegramEmulator, recipients: int
     return chatters
 
 
-async def chat(users: list[SimUser], stop: asyncio.Event, think: float, latencies: list[float]) -> None:
-    """Each member sends /points or /start and waits for the answer, then pauses `think` s."""
+async def chat(users: list[SimUser], stop: asyncio.Event, think: float, samples: list[tuple[float, float]]) -> None:
+    """Each member sends /points or /start and waits for the answer, then pauses `think` s; every
+    round trip is kept as (start, end) on the perf_counter clock."""
     async def one(user: SimUser, offset: float) -> None:
         await asyncio.sleep(offset)
         n = 0
@@ -103,7 +104,7 @@ async def chat(users: list[SimUser], stop: asyncio.Event, think: float, latencie
             started = time.perf_counter()
             await user.send("/points" if n % 2 else "/start")
             await user.expect_message(timeout=120)
-            latencies.append(time.perf_counter() - started)
+            samples.append((started, time.perf_counter()))
             n += 1
             await asyncio.sleep(think)
 
@@ -111,13 +112,45 @@ async def chat(users: list[SimUser], stop: asyncio.Event, think: float, latencie
 
 
 async def chat_for(users: list[SimUser], seconds: float, think: float) -> list[float]:
-    latencies: list[float] = []
+    samples: list[tuple[float, float]] = []
     stop = asyncio.Event()
-    task = asyncio.create_task(chat(users, stop, think, latencies))
+    task = asyncio.create_task(chat(users, stop, think, samples))
     await asyncio.sleep(seconds)
     stop.set()
     await task
-    return latencies
+    return [end - start for start, end in samples]
+
+
+def within(samples: list[tuple[float, float]], windows: list[tuple[float, float]]) -> list[float]:
+    """Round trips that started and ended inside one of the windows."""
+    return [end - start for start, end in samples if any(a <= start and end <= b for a, b in windows)]
+
+
+async def alternate(admin: SimUser, progress: object, done: object, running_s: float, paused_s: float) -> tuple:
+    """While the broadcast runs: `running_s` sending, then Pause on the progress message for `paused_s`,
+    Resume, and so on, so the members' latency with and without the broadcast is measured under the
+    same load of the (shared) machine. Returns the running windows, the paused ones, and the seconds
+    the broadcast spent paused."""
+    from bot.i18n import translator
+
+    t = translator("zh")
+    running, paused, paused_total = [], [], 0.0
+    while not done():
+        start = time.perf_counter()
+        while not done() and time.perf_counter() - start < running_s:
+            await asyncio.sleep(0.2)
+        running.append((start, time.perf_counter()))
+        if done():
+            break
+        await admin.press(progress, t("broadcast-btn-pause"), timeout=60)
+        pressed = time.perf_counter()
+        await asyncio.sleep(1.0)  # the sends already under way end
+        window = time.perf_counter()
+        await asyncio.sleep(paused_s)
+        paused.append((window, time.perf_counter()))
+        await admin.press(progress, t("broadcast-btn-resume"), timeout=60)
+        paused_total += time.perf_counter() - pressed
+    return running, paused, paused_total
 
 
 def p99(latencies: list[float]) -> float:
@@ -161,7 +194,8 @@ async def outcome(database_url: str) -> dict[str, object]:
     d = BroadcastDelivery
     async with database.sessionmaker() as session:
         counts = dict((await session.execute(select(d.status, func.count()).group_by(d.status))).all())
-        first, last = (await session.execute(select(func.min(d.sent_at), func.max(d.sent_at)).where(d.status == "sent"))).one()
+        first, last = (await session.execute(
+            select(func.min(d.sent_at), func.max(d.sent_at)).where(d.status == "sent"))).one()
     await database.dispose()
     return {"counts": counts, "seconds": (last - first).total_seconds() if first and last else 0.0}
 
@@ -181,6 +215,8 @@ async def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="seconds each member waits between messages")
     parser.add_argument("--baseline", type=float, default=20.0,
                         help="seconds of chatting without a broadcast, before it and again after it")
+    parser.add_argument("--window", type=float, default=20.0,
+                        help="seconds of sending between pauses (each pause lasts half as long)")
     args = parser.parse_args()
     emulator = TelegramEmulator(token=TOKEN, validate=False, max_requests=1000)
     await emulator.start()
@@ -197,16 +233,18 @@ async def main() -> None:
             baseline = await chat_for(chatters, args.baseline, args.think)
             marker = f"bench{int(time.time())}"
             stop = asyncio.Event()
-            during: list[float] = []
-            chatting = asyncio.create_task(chat(chatters, stop, args.think, during))
+            samples: list[tuple[float, float]] = []
+            chatting = asyncio.create_task(chat(chatters, stop, args.think, samples))
             started = time.monotonic()
             progress = await broadcast(admin, marker)
-            await admin.wait_for(lambda: "最终报告" in (progress.text or ""), timeout=args.recipients / RATE / args.scale * 3 + 120)
+            running, paused, paused_total = await alternate(
+                admin, progress, lambda: "最终报告" in (progress.text or ""), args.window, args.window / 2)
             stop.set()
             await chatting
             elapsed = time.monotonic() - started
-            # the baseline is half before and half after, so a change in the machine's load hits both sides
-            baseline += await chat_for(chatters, args.baseline, args.think)
+            during, between = within(samples, running), within(samples, paused)
+            # the baseline is before, between (paused) and after, so the machine's load falls on both sides
+            baseline += between + await chat_for(chatters, args.baseline, args.think)
             rss = peak_rss_mib(process.pid)
         finally:
             process.terminate()

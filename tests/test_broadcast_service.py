@@ -3,6 +3,8 @@ concurrent claims (no row taken twice), rows left mid-send written off as unknow
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +28,34 @@ from services.unit_of_work import UnitOfWork
 from tests.conftest import Probe, unique
 from tests.test_coupons_service import new_campaign
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+    """This module's own database on both engines: broadcasts write audit rows and orders that other
+    modules' tests, reading the shared database as a whole, must not see."""
+    from models.migrate import upgrade_to_head
+    from tests.conftest import _create_postgres_database, service_unavailable
+
+    drop = None
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{Path(tmp_path_factory.mktemp('broadcast')) / 'broadcast.sqlite3'}"
+    else:
+        try:
+            url, drop = await _create_postgres_database()
+        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+            service_unavailable("PostgreSQL", error)
+    database = Database(url)
+    await upgrade_to_head(database.engine)
+    yield database
+    await database.dispose()
+    if drop is not None:
+        await drop()
+
+
+@pytest.fixture
+def probe(database: Database) -> Probe:
+    return Probe(database)
+
+
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai: November
 TZ = ZoneInfo("Asia/Shanghai")
 ADMIN = 990_001
@@ -48,6 +78,9 @@ async def add_lot(probe: Probe, member_id: int, points: int, expires_in: timedel
         member_id=member_id, kind="adjust", amount=points, frozen_delta=0, available_after=points, frozen_after=0,
         created_at=NOW - timedelta(days=300),
     ).returning(PointsLedger.__table__.c.id))
+    # the member's balance, the ledger and the lot agree (the points audit of the shared database checks)
+    await probe.write(update(Member).where(Member.id == member_id)
+                      .values(points_available=Member.points_available + points))
     await probe.write(insert(PointsLot).values(
         member_id=member_id, entry_id=entry, amount=points, available=points, pending=0, held=0,
         earned_at=NOW - timedelta(days=300), expires_at=NOW + expires_in,
@@ -219,7 +252,19 @@ async def add_order(probe: Probe, member_id: int, total: int, paid_days_ago: int
     ))
 
 
-async def test_spent_over_an_amount_counts_net_paid_orders_within_the_days(database: Database, probe: Probe) -> None:
+@pytest.fixture
+async def shop(tmp_path) -> AsyncIterator[Database]:
+    """A database of its own: orders written here stay out of the shared database's other tests."""
+    from models.migrate import upgrade_to_head
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
+    await upgrade_to_head(database.engine)
+    yield database
+    await database.dispose()
+
+
+async def test_spent_over_an_amount_counts_net_paid_orders_within_the_days(shop: Database) -> None:
+    database, probe = shop, Probe(shop)
     spent = broadcasts.segment("spent", "500 90")
     assert spent.params == {"amount": 50_000, "days": 90}
 
@@ -245,14 +290,9 @@ async def test_spent_over_an_amount_counts_net_paid_orders_within_the_days(datab
     assert old in found and buyer not in found
 
 
-async def test_rfm_groups_on_a_hand_computed_shop(tmp_path) -> None:
+async def test_rfm_groups_on_a_hand_computed_shop(shop: Database) -> None:
     """Five buyers, each best or worst on a different score (quintiles of five are one each)."""
-    from models.migrate import upgrade_to_head
-    from tests.conftest import Probe as FreshProbe
-
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'rfm.sqlite3'}")
-    await upgrade_to_head(database.engine)
-    probe = FreshProbe(database)
+    database, probe = shop, Probe(shop)
     shop = {  # name: (days since each paid order, latest first; each order's total)
         "champions": ([1, 30, 60, 90, 120], 1_000),  # R5 F5 M5
         "new": ([5], 100),  # R4, one order
@@ -266,7 +306,6 @@ async def test_rfm_groups_on_a_hand_computed_shop(tmp_path) -> None:
             await add_order(probe, member, total, ago)
     for group in RFM_GROUPS:
         assert await broadcasts.size(UnitOfWork(database), broadcasts.segment("rfm", group), TZ, NOW) == 1, group
-    await database.dispose()
 
 
 async def test_every_segment_runs_on_this_database(database: Database) -> None:
