@@ -7,10 +7,12 @@ in-process broadcast worker. The fake Telegram allows `--scale` times Telegram's
 1/s per chat), so the bot's BROADCAST_RATE of 25/s becomes 25 × scale.
 
 1. Baseline: the 20 members chat (/points, /start, one every `--think` s each) with no broadcast, for
-   `--baseline` s before the broadcast and as long after it; their round-trip p99 is measured over both
-   (warm-up not counted), so a change in the shared machine's load falls on both sides.
+   `--baseline` s before the broadcast and as long after it (warm-up not counted).
 2. An admin composes the broadcast through /broadcast and sends it to the segment "all"; the members
-   keep chatting until the progress message shows the final report.
+   keep chatting until the progress message shows the final report. Every `--window` s of sending the
+   admin presses Pause for half as long, then Resume: the members' round trips while it sends are
+   member_p99_ms, those before, during the pauses and after are baseline_member_p99_ms, so both sides
+   see the same load of a shared machine. The pauses are left out of the sending rate.
 
     RESULT db=sqlite scenario=broadcast recipients=... rate_fraction=... telegram_fraction=... duplicates=...
            lost=... peak_rss_mib=... member_p99_ms=... baseline_member_p99_ms=...
@@ -153,6 +155,11 @@ async def alternate(admin: SimUser, progress: object, done: object, running_s: f
     return running, paused, paused_total
 
 
+def p50(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[len(ordered) // 2] * 1000 if ordered else 0.0
+
+
 def p99(latencies: list[float]) -> float:
     ordered = sorted(latencies)
     return ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000 if ordered else 0.0
@@ -258,12 +265,15 @@ async def main() -> None:
     accounted = sum(counts.get(s, 0) for s in ("sent", "failed", "blocked", "unknown"))
     # never finished, or recorded as sent without arriving
     lost = (args.recipients - accounted) + max(counts.get("sent", 0) - sum(1 for c in copies if c), 0)
-    rate = counts.get("sent", 0) / result["seconds"] if result["seconds"] else 0.0
+    sending = result["seconds"] - paused_total  # from the first delivery to the last, pauses left out
+    rate = counts.get("sent", 0) / sending if sending > 0 else 0.0
     print(f"{args.recipients} recipients, scale {args.scale}: allowed {RATE * args.scale:.0f}/s by the bot, "
           f"{30 * args.scale:.0f}/s by Telegram; {elapsed:.0f} s from the dialog to the final report")
-    print(f"deliveries {counts}; sending {result['seconds']:.1f} s at {rate:.1f}/s; "
+    print(f"deliveries {counts}; sending {sending:.1f} s ({paused_total:.0f} s paused in {len(paused)} pauses) "
+          f"at {rate:.1f}/s; "
           f"429s: global {limits.refused_global}, per chat {limits.refused_chat}")
-    print(f"members: {len(baseline)} round trips before, {len(during)} during; p99 {p99(baseline):.0f} ms -> {p99(during):.0f} ms")
+    print(f"members: {len(baseline)} round trips without the broadcast (before, paused, after), {len(during)} while it "
+          f"sent; p50 {p50(baseline):.0f} ms -> {p50(during):.0f} ms; p99 {p99(baseline):.0f} ms -> {p99(during):.0f} ms")
     print(f"RESULT db=sqlite scenario=broadcast recipients={args.recipients} scale={args.scale:g} "
           f"rate_fraction={rate / (RATE * args.scale):.3f} telegram_fraction={rate / (30 * args.scale):.3f} "
           f"duplicates={duplicates} lost={lost} peak_rss_mib={rss:.0f} member_p99_ms={p99(during):.0f} "
