@@ -92,6 +92,18 @@ async def delivery_counts(bot_env: BotEnv, broadcast_id: int) -> Counter:
     return Counter(rows)
 
 
+async def settled(bot_env: BotEnv, broadcast_id: int) -> Counter:
+    """The delivery counts once they stop changing (sends under way have ended)."""
+    before = await delivery_counts(bot_env, broadcast_id)
+    for _ in range(30):
+        await asyncio.sleep(0.3)
+        now = await delivery_counts(bot_env, broadcast_id)
+        if now == before:
+            return now
+        before = now
+    raise AssertionError(f"broadcast {broadcast_id} did not stop: {before}")
+
+
 def bot_mistakes(bot_env: BotEnv) -> list[str]:
     """Calls Telegram refused other than sends to members who blocked the bot or never started it
     (only Telegram can tell those; the bot marks them and goes on). Clears the record."""
@@ -196,8 +208,7 @@ async def test_pause_resume_cancel_from_the_progress_message(bot_env: BotEnv) ->
     assert await owner.press(progress, t("broadcast-btn-pause", "en")) == t("broadcast-done-pause", "en")
     assert says(progress.text, "broadcast-progress", "en", id=broadcast_id, status=t("broadcast-status-paused", "en"),
                 total=1500, sent=ANY, failed=0, blocked=0, unknown=0, left=ANY, rate=ANY, eta=ANY)
-    await asyncio.sleep(0.6)  # the sends already under way end
-    paused = await delivery_counts(bot_env, broadcast_id)
+    paused = await settled(bot_env, broadcast_id)  # the sends already under way end
     await asyncio.sleep(0.5)
     assert await delivery_counts(bot_env, broadcast_id) == paused and paused["pending"] > 0
     assert await owner.press(progress, t("broadcast-btn-resume", "en")) == t("broadcast-done-resume", "en")
