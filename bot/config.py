@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     # --- coupons (PRODUCT.md 3; .env.example "# Coupons")
     welcome_coupon_campaign: str = ""
     coupons_page_size: int = Field(default=5, ge=1, le=20)
+    # --- staff (PRODUCT.md 5; .env.example "# Staff"): above these a second admin or an owner approves
+    approval_points_threshold: int = Field(default=1_000, ge=0)
+    approval_refund_threshold: int = Field(default=50_000, ge=0)  # minor units
+    approval_ttl_hours: int = Field(default=24, ge=1)
 
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)

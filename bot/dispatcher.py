@@ -48,6 +48,9 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         reminder_days=tuple(settings.points_reminder_days),
         welcome_coupon=settings.welcome_coupon_campaign,
         owners=frozenset(settings.owner_ids),
+        approval_points_threshold=settings.approval_points_threshold,
+        approval_refund_threshold=settings.approval_refund_threshold,
+        approval_ttl=timedelta(hours=settings.approval_ttl_hours),
     )
 
 

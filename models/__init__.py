@@ -1,5 +1,6 @@
 """Database tables and the async repository layer."""
 
+from models.approvals import ApprovalRequest
 from models.base import Base
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
@@ -8,6 +9,7 @@ from models.runtime import FsmRecord, ProcessedUpdate
 from models.staff import AuditRecord, StaffRole
 
 __all__ = [
+    "ApprovalRequest",
     "AuditRecord",
     "Base",
     "Coupon",

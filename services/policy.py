@@ -33,3 +33,7 @@ class ShopPolicy:
     reminder_days: tuple[int, ...] = (30, 7)
     welcome_coupon: str = ""  # campaign code issued on registration; empty: none
     owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right
+    # Two-person approval: a staff points adjustment (absolute) or a refund (minor units) above these.
+    approval_points_threshold: int = 1_000
+    approval_refund_threshold: int = 50_000
+    approval_ttl: timedelta = timedelta(hours=24)
