@@ -115,6 +115,15 @@ async def pending(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, limit: int
         return await uow.admin.pending_approvals(limit)
 
 
+async def request_of(uow: UnitOfWork, request_id: int) -> Approval:
+    """One request as stored (for the notices sent after it was opened or decided)."""
+    async with uow.read():
+        request = await uow.admin.approval(request_id)
+    if request is None:
+        raise NotFound("approval-not-found")
+    return request
+
+
 async def approvers(uow: UnitOfWork, policy: ShopPolicy, requested_by: int) -> list[int]:
     """Who may decide a request: every admin and owner but the requester."""
     async with uow.read():

@@ -17,6 +17,15 @@ class StaffMember:
     member_no: str | None  # when the staff user is also a member
 
 
+def member_number(text: str | None) -> int | None:
+    """"M000123" or "123" → 123; anything else None."""
+    text = (text or "").strip()
+    number = parse_member_no(text)
+    if number is None and text.isdigit() and len(text) < 16:
+        number = int(text)
+    return number
+
+
 async def roster(uow: UnitOfWork, policy: ShopPolicy, owner_id: int) -> list[StaffMember]:
     """Owners (configured) first, then granted roles in the order they were granted."""
     async with uow.read():
