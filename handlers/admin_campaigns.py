@@ -5,6 +5,8 @@ apply); a bad answer is explained and the same question asked again; the answers
 dialog state until "Create", which the use case checks (role, validity, unique codes) once more.
 """
 
+from datetime import datetime, timedelta
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -84,6 +86,7 @@ async def pause_button(callback: CallbackQuery, callback_data: CampaignCb, uow: 
 
 def question(t: Translator, step: wizard.Step, policy: ShopPolicy, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     choices = tuple(tier.code for tier in policy.tiers.ordered) if step.kind == "tier" else step.choices
+
     def label(choice: str) -> str:
         return policy.tiers.get(choice).name(lang) if step.kind == "tier" else t(f"admin-cw-choice-{choice}")
 
@@ -167,7 +170,8 @@ def review(t: Translator, lang: str, policy: ShopPolicy, answers: dict) -> tuple
     lines = [t("admin-cw-review")]
     for step in wizard.STEPS:
         if step.name in answers:
-            lines.append(f"{t('admin-cw-field-' + step.name)}: {quote(shown_value(t, lang, policy, step, answers[step.name]))}")
+            value = shown_value(t, lang, policy, step, answers[step.name])
+            lines.append(f"{t('admin-cw-field-' + step.name)}: {quote(value)}")
     buttons = [(t("admin-btn-create"), CampaignCb(action=CampaignAction.create)),
                (t("btn-cancel"), CampaignCb(action=CampaignAction.cancel))]
     return "\n".join(lines), keyboards.inline([buttons])
@@ -176,9 +180,7 @@ def review(t: Translator, lang: str, policy: ShopPolicy, answers: dict) -> tuple
 def shown_value(t: Translator, lang: str, policy: ShopPolicy, step: wizard.Step, value: object) -> str:
     if step.kind == "money":
         return money(value, policy.currency, lang)
-    if step.kind == "date":
-        from datetime import datetime, timedelta
-
+    if step.kind == "date":  # an end is kept as the next day's beginning; the member sees the last day
         moment = datetime.fromisoformat(value) - (timedelta(seconds=1) if step.name == "ends_at" else timedelta())
         return local_date(moment, policy.tz)
     if step.kind in ("choice", "bool"):

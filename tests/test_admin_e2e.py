@@ -88,7 +88,8 @@ async def test_freeze_unfreeze_and_revoke_an_entry_each_leave_an_audit_row(bot_e
                                 tz=bot_env.settings.tz)
     admin = await staff_user(bot_env, Role.admin)
     card = await open_card(admin, member.member_id)
-    for button, amount, expected in (("admin-btn-freeze", "200", (300, 200)), ("admin-btn-unfreeze", "50", (350, 150))):
+    steps = (("admin-btn-freeze", "200", (300, 200)), ("admin-btn-unfreeze", "50", (350, 150)))
+    for button, amount, expected in steps:
         await admin.press(card, t(button))
         await admin.send(amount)
         await admin.expect_message()
@@ -126,15 +127,18 @@ async def test_block_refuses_everything_politely_until_unblocked(bot_env: BotEnv
     assert await audit_of(bot_env, member.member_id) == [("member.block", admin.id), ("member.unblock", admin.id)]
 
 
-async def test_an_operator_looks_up_but_cannot_change_even_with_forged_buttons(bot_env: BotEnv, member: SimUser) -> None:
+async def test_an_operator_looks_up_but_cannot_change_even_with_forged_buttons(
+    bot_env: BotEnv, member: SimUser,
+) -> None:
     operator = await staff_user(bot_env, Role.operator)
     await operator.send("/admin")
     menu = await operator.expect_message()
     assert menu.button_texts == [t("admin-btn-find")]
     card = await open_card(operator, member.member_id)
     assert t("admin-btn-adjust") not in card.button_texts and t("admin-btn-block") not in card.button_texts
-    forged = [AdminCb(action=AdminAction.block, id=member.member_id), AdminCb(action=AdminAction.adjust, id=member.member_id),
-              AdminCb(action=AdminAction.link, id=member.member_id), AdminCb(action=AdminAction.issue, id=member.member_id, ref=1),
+    member_id = member.member_id
+    forged = [AdminCb(action=AdminAction.block, id=member_id), AdminCb(action=AdminAction.adjust, id=member_id),
+              AdminCb(action=AdminAction.link, id=member_id), AdminCb(action=AdminAction.issue, id=member_id, ref=1),
               CampaignCb(action=CampaignAction.new), ApprovalCb(action=ApprovalAction.approve, id=1)]
     for data in forged:
         assert await press_data(bot_env, operator, card, data.pack()) == t("button-expired"), data
@@ -152,8 +156,9 @@ async def test_a_member_gets_the_unknown_command_answer_and_forged_staff_buttons
     for command in ("/admin", "/staff", "/audit"):
         await member.send(command)
         assert says((await member.expect_message()).text, "unknown-command")
-    for data in (AdminCb(action=AdminAction.block, id=member.member_id), AdminCb(action=AdminAction.card, id=member.member_id),
-                 ApprovalCb(action=ApprovalAction.approve, id=1), CampaignCb(action=CampaignAction.pause, id=1)):
+    forged = (AdminCb(action=AdminAction.block, id=member.member_id), AdminCb(action=AdminAction.card, id=member.member_id),
+              ApprovalCb(action=ApprovalAction.approve, id=1), CampaignCb(action=CampaignAction.pause, id=1))
+    for data in forged:
         assert await press_data(bot_env, user, welcome, data.pack()) == t("button-expired")
     assert await member_row(bot_env, member.member_id) == (0, 0, "active")
     assert await audit_of(bot_env, member.member_id) == []

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.approvals import ApprovalRequest
 from models.coupons import Coupon, CouponCampaign
 from models.members import Member
-from models.repositories.coupons import Campaign, _CAMPAIGN_COLUMNS
+from models.repositories.coupons import Campaign
 
 APPROVALS = ApprovalRequest.__table__
+CAMPAIGNS = CouponCampaign.__table__
+_CAMPAIGN_COLUMNS = [CAMPAIGNS.c[name] for name in Campaign.__slots__]
 
 
 @dataclass(frozen=True, slots=True)

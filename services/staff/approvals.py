@@ -20,11 +20,17 @@ from services.staff import audit
 from services.staff.roles import Actor, Role, require
 from services.unit_of_work import UnitOfWork
 
-__all__ = ["Approval", "Decision", "approve", "expire_due", "open_in_uow", "reject"]
+__all__ = ["Approval", "Decision", "approve", "expire_due", "needs_approval", "open_in_uow", "reject"]
 
 # kind -> carries the approved change out inside the approving transaction; returns the audit "after".
 Executor = Callable[[UnitOfWork, Approval, Actor, datetime, ShopPolicy], Awaitable[dict[str, Any]]]
 EXECUTORS: dict[str, Executor] = {}
+
+
+def needs_approval(policy: ShopPolicy, kind: str, amount: int) -> bool:
+    """Above the configured amount a change of this kind waits for a second person."""
+    thresholds = {"points.adjust": policy.approval_points_threshold, "order.refund": policy.approval_refund_threshold}
+    return abs(amount) > thresholds[kind]
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,7 +68,7 @@ async def adjust(
     async with uow.write():
         actor = await require(uow, policy, staff_id, Role.admin)
         await _balances(uow, member_id)
-        if abs(amount) > policy.approval_points_threshold:
+        if approvals.needs_approval(policy, "points.adjust", amount):
             request_id = await approvals.open_in_uow(uow, actor, "points.adjust", member_id, amount, reason,
                                                      policy, now, {"key": key})
             await uow.commit()

@@ -9,6 +9,8 @@ from services.policy import ShopPolicy
 from services.staff.roles import Role, require
 from services.unit_of_work import UnitOfWork
 
+TELEGRAM_ID_MAX = 2**52  # Telegram ids fit in 52 bits
+
 
 @dataclass(frozen=True, slots=True)
 class StaffMember:
@@ -55,7 +57,7 @@ async def resolve(uow: UnitOfWork, policy: ShopPolicy, owner_id: int, text: str)
                 raise NotFound("staff-user-unknown")
             return member.telegram_id
         telegram_id = int(text)
-        if telegram_id > 2**53 or not await _known(uow, telegram_id):
+        if telegram_id > TELEGRAM_ID_MAX or not await _known(uow, telegram_id):
             raise NotFound("staff-user-unknown")
     return telegram_id
 
