@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import keyboards, replies
-from bot.callbacks import AdminAction, AdminCb, CampaignAction, CampaignCb
+from bot.callbacks import AdminAction, AdminCb, ApprovalAction, ApprovalCb, CampaignAction, CampaignCb
 from bot.filters import IsStaff
 from bot.i18n import Translator
 from bot.keyboards import Button
@@ -26,6 +26,7 @@ from services.coupons import show_code
 from services.errors import DomainError
 from services.policy import ShopPolicy
 from services.staff import approvals, campaigns
+from services.staff.approvals import Approval
 from services.staff import members as staff_members
 from services.staff.members import MemberCard
 from services.staff.roles import Role, StaffOnly
@@ -43,6 +44,10 @@ ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.admin, "admin-btn-campaigns", lambda: CampaignCb(action=CampaignAction.list)),
     (Role.admin, "admin-btn-approvals", lambda: AdminCb(action=AdminAction.approvals)),
 ]
+
+
+# Features that add to the member card (orders: the last orders, from MemberCard.orders) append a renderer.
+CARD_SECTIONS: list[Callable[[Translator, str, ShopPolicy, MemberCard], str]] = []
 
 
 def menu_view(t: Translator, role: Role) -> tuple[str, InlineKeyboardMarkup]:
@@ -123,6 +128,7 @@ def card_text(t: Translator, lang: str, policy: ShopPolicy, card: MemberCard) ->
     for coupon in card.coupons:
         lines.append(t("admin-card-coupon", code=show_code(coupon.code), name=quote(coupon.campaign.name(lang)),
                        until=local_date(coupon.valid_until, policy.tz)))
+    lines += [render(t, lang, policy, card) for render in CARD_SECTIONS]
     if card.entries:
         lines.append(t("admin-card-entries"))
         lines += [entry_line(t, policy, entry) for entry in card.entries]
@@ -238,8 +244,6 @@ async def issue_button(callback: CallbackQuery, callback_data: AdminCb, uow: Uni
 
 async def approvals_button(callback: CallbackQuery, uow: UnitOfWork, t: Translator, policy: ShopPolicy,
                            callback_answer: CallbackAnswer) -> None:
-    from handlers.admin_points import approval_buttons, approval_text
-
     try:
         waiting = await approvals.pending(uow, policy, callback.from_user.id)
     except DomainError as error:
@@ -251,6 +255,18 @@ async def approvals_button(callback: CallbackQuery, uow: UnitOfWork, t: Translat
             if request.expires_at > now and request.requested_by != callback.from_user.id]
     body = "\n\n".join(lines) if lines else t("admin-approvals-empty")
     await replies.show(callback, f"{t('admin-approvals')}\n\n{body}", keyboards.inline([*rows[:8], to_menu(t)]))
+
+
+def approval_text(t: Translator, policy: ShopPolicy, request: Approval) -> str:
+    return t("admin-approval", id=request.id, kind=t(f"admin-approval-kind-{request.kind.replace('.', '-')}"),
+             amount=f"{request.amount:+d}", member=f"M{request.member_id:06d}" if request.member_id else "-",
+             by=request.requested_by, reason=quote(request.reason), until=local_time(request.expires_at, policy.tz))
+
+
+def approval_buttons(t: Translator, request_id: int) -> list[Button]:
+    return [(t("admin-btn-approve", id=request_id), ApprovalCb(action=ApprovalAction.approve, id=request_id)),
+            (t("admin-btn-reject", id=request_id), ApprovalCb(action=ApprovalAction.reject, id=request_id))]
+
 
 
 def create_router() -> Router:

@@ -21,15 +21,14 @@ from bot.delivery import deliver
 from bot.filters import IsStaff
 from bot.i18n import Translator, pick_language, translator
 from bot.keyboards import Button
-from bot.render import error_text, local_time, quote
-from handlers.admin import back_to_card, entry_line, refuse, show_card
+from bot.render import error_text, quote
+from handlers.admin import approval_buttons, approval_text, back_to_card, entry_line, refuse, show_card
 from services import members
 from services.errors import DomainError, InvalidInput
 from services.points import postings
 from services.policy import ShopPolicy
 from services.staff import approvals
 from services.staff import points as staff_points
-from services.staff.approvals import Approval
 from services.staff.roles import Role, StaffOnly
 from services.unit_of_work import UnitOfWork
 
@@ -168,17 +167,6 @@ async def revoke_button(callback: CallbackQuery, callback_data: AdminCb, state: 
 
 
 # --- two-person approval -------------------------------------------------------------------------
-
-def approval_text(t: Translator, policy: ShopPolicy, request: Approval) -> str:
-    return t("admin-approval", id=request.id, kind=t(f"admin-approval-kind-{request.kind.replace('.', '-')}"),
-             amount=f"{request.amount:+d}", member=f"M{request.member_id:06d}" if request.member_id else "-",
-             by=request.requested_by, reason=quote(request.reason), until=local_time(request.expires_at, policy.tz))
-
-
-def approval_buttons(t: Translator, request_id: int) -> list[Button]:
-    return [(t("admin-btn-approve", id=request_id), ApprovalCb(action=ApprovalAction.approve, id=request_id)),
-            (t("admin-btn-reject", id=request_id), ApprovalCb(action=ApprovalAction.reject, id=request_id))]
-
 
 async def _language(uow: UnitOfWork, telegram_id: int, default: str) -> Translator:
     return translator(pick_language(await members.language_of(uow, telegram_id), None, default))
