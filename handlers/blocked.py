@@ -1,7 +1,9 @@
 """A member blocked by staff gets a polite refusal for everything they send or press; nothing of theirs runs.
 
 This router comes first, so no feature handler sees their updates; the filter reads the member the
-context middleware already loaded (no extra query).
+context middleware already loaded (no extra query). Payments: when orders answer pre_checkout_query,
+register a refusal here too (not before: a registered pre-checkout observer makes the bot ask
+Telegram for those updates, and nobody would answer a member's).
 """
 
 from typing import Any

@@ -288,3 +288,26 @@ async def test_the_owner_browses_the_audit_log_by_action(bot_env: BotEnv, member
     await owner.press(filtered, t("audit-btn-clear"))
     count = await bot_env.probe.scalar(select(func.count()).select_from(AuditRecord))
     assert count > 0 and "member.block" in filtered.text
+
+
+async def test_a_forwarded_message_names_the_new_operator_and_a_staff_chat_keeps_its_menu_in_its_language(
+    bot_env: BotEnv,
+) -> None:
+    owner = bot_env.emulator.user(user_id=OWNER, first_name="Owner", language_code="zh-hans")
+    owner.open_chat()
+    person = bot_env.new_user()
+    await person.send("/start")
+    await person.expect_message()
+    await owner.send("/staff")
+    roster = await owner.expect_message()
+    await owner.press(roster, t("staff-btn-add-operator"))
+    forwarded = bot_env.emulator.add_message(owner, from_bot=False, kind="text", text="hello").to_telegram()
+    forwarded["forward_origin"] = {"type": "user", "date": forwarded["date"], "sender_user": person.user_dict}
+    bot_env.emulator.enqueue_update({"message": forwarded})
+    assert shown("staff-granted", id=person.id, role=t("staff-role-operator")) in (await owner.expect_message()).text
+    await person.send("/language")
+    picker = await person.expect_message()
+    await person.press(picker, t("language-name-en"))
+    menu = bot_env.emulator.commands_for(person.id, person.language_code)
+    assert menu[-1] == {"command": "admin", "description": t("cmd-admin", "en")}
+    assert menu[0]["description"] == t("cmd-start", "en")
