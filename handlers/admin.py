@@ -122,7 +122,7 @@ def card_text(t: Translator, lang: str, policy: ShopPolicy, card: MemberCard) ->
     member = card.member
     lines = [t("admin-card", number=member.member_no, username=quote(member.username),
                status=t(f"admin-status-{member.status}") if t.has(f"admin-status-{member.status}") else member.status,
-               phone=quote(member.phone), email=quote(member.email), telegram=member.telegram_id or "-",
+               phone=quote(member.phone), email=quote(member.email), telegram=str(member.telegram_id or "-"),
                tier=quote(policy.tiers.get(member.tier).name(lang)), joined=local_date(member.created_at, policy.tz),
                available=member.points_available, frozen=member.points_frozen, coupons=card.coupon_count)]
     for coupon in card.coupons:
@@ -137,7 +137,7 @@ def card_text(t: Translator, lang: str, policy: ShopPolicy, card: MemberCard) ->
 
 def entry_line(t: Translator, policy: ShopPolicy, entry: object) -> str:
     kind = t(f"points-kind-{entry.kind}") if t.has(f"points-kind-{entry.kind}") else quote(entry.kind)
-    return t("admin-entry", id=entry.id, at=local_time(entry.created_at, policy.tz), kind=kind,
+    return t("admin-entry", id=str(entry.id), at=local_time(entry.created_at, policy.tz), kind=kind,
              amount=f"{entry.amount:+d}", reason=quote((entry.reason or "-")[:60]))
 
 
@@ -245,7 +245,7 @@ async def issue_button(callback: CallbackQuery, callback_data: AdminCb, uow: Uni
 async def approvals_button(callback: CallbackQuery, uow: UnitOfWork, t: Translator, policy: ShopPolicy,
                            callback_answer: CallbackAnswer) -> None:
     try:
-        waiting = await approvals.pending(uow, policy, callback.from_user.id)
+        waiting = await approvals.pending(uow, policy, callback.from_user.id, limit=6)
     except DomainError as error:
         await refuse(callback, callback_answer, t, error, policy)
         return
@@ -258,14 +258,15 @@ async def approvals_button(callback: CallbackQuery, uow: UnitOfWork, t: Translat
 
 
 def approval_text(t: Translator, policy: ShopPolicy, request: Approval) -> str:
-    return t("admin-approval", id=request.id, kind=t(f"admin-approval-kind-{request.kind.replace('.', '-')}"),
+    return t("admin-approval", id=str(request.id), kind=t(f"admin-approval-kind-{request.kind.replace('.', '-')}"),
              amount=f"{request.amount:+d}", member=f"M{request.member_id:06d}" if request.member_id else "-",
-             by=request.requested_by, reason=quote(request.reason), until=local_time(request.expires_at, policy.tz))
+             by=str(request.requested_by), reason=quote(request.reason),
+             until=local_time(request.expires_at, policy.tz))
 
 
 def approval_buttons(t: Translator, request_id: int) -> list[Button]:
-    return [(t("admin-btn-approve", id=request_id), ApprovalCb(action=ApprovalAction.approve, id=request_id)),
-            (t("admin-btn-reject", id=request_id), ApprovalCb(action=ApprovalAction.reject, id=request_id))]
+    return [(t("admin-btn-approve", id=str(request_id)), ApprovalCb(action=ApprovalAction.approve, id=request_id)),
+            (t("admin-btn-reject", id=str(request_id)), ApprovalCb(action=ApprovalAction.reject, id=request_id))]
 
 
 

@@ -200,7 +200,7 @@ async def create_button(callback: CallbackQuery, state: FSMContext, uow: UnitOfW
         await _back_to_field(callback, state, t, lang, policy, answers, error)
         return
     await state.clear()
-    callback_answer.text = t("admin-campaign-created", id=campaign_id)
+    callback_answer.text = t("admin-campaign-created", id=str(campaign_id))
     text, markup = await list_view(uow, policy, callback.from_user.id, t, lang, 0)
     await replies.show(callback, text, markup)
 

@@ -92,7 +92,7 @@ async def reason_entered(message: Message, state: FSMContext, t: Translator, pol
         return
     await state.update_data(reason=reason)
     await state.set_state(PointsForm.confirm)
-    summary = t(f"admin-{data['op']}-confirm", amount=data.get("amount", 0), entry=data.get("entry", 0),
+    summary = t(f"admin-{data['op']}-confirm", amount=data.get("amount", 0), entry=str(data.get("entry", 0)),
                 reason=quote(reason))
     confirm = [(t("btn-confirm"), AdminCb(action=AdminAction.confirm, id=data["member"])),
                (t("btn-cancel"), AdminCb(action=AdminAction.card, id=data["member"]))]
@@ -128,11 +128,11 @@ async def _carry_out(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, data: d
     op, member_id, reason = data["op"], data["member"], data["reason"]
     if op == "revoke":
         posted = await staff_points.revoke(uow, policy, staff_id, member_id, data["entry"], reason)
-        return t("admin-revoked" if posted.created else "admin-no-change", entry=data["entry"]), None
+        return t("admin-revoked" if posted.created else "admin-no-change", entry=str(data["entry"])), None
     if op == "adjust":
         done = await staff_points.adjust(uow, policy, staff_id, member_id, data["amount"], reason, data["key"])
         if done.request_id is not None:
-            return t("admin-approval-requested", id=done.request_id,
+            return t("admin-approval-requested", id=str(done.request_id),
                      threshold=policy.approval_points_threshold), done.request_id
         return t("admin-adjusted", amount=f"{data['amount']:+d}"), None
     await staff_points.hold(uow, policy, staff_id, member_id, data["amount"], reason, data["key"],
@@ -150,7 +150,7 @@ async def entries_button(callback: CallbackQuery, callback_data: AdminCb, uow: U
         await refuse(callback, callback_answer, t, error, policy)
         return
     lines = [entry_line(t, policy, entry) for entry in entries]
-    buttons: list[Button] = [(t("admin-btn-revoke-entry", id=entry.id),
+    buttons: list[Button] = [(t("admin-btn-revoke-entry", id=str(entry.id)),
                               AdminCb(action=AdminAction.revoke, id=callback_data.id, ref=entry.id))
                              for entry in entries if entry.kind != "revoke"]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)] + [back_to_card(t, callback_data.id)]
@@ -161,7 +161,7 @@ async def entries_button(callback: CallbackQuery, callback_data: AdminCb, uow: U
 async def revoke_button(callback: CallbackQuery, callback_data: AdminCb, state: FSMContext, t: Translator) -> None:
     await state.set_state(PointsForm.reason)
     await state.set_data({"op": "revoke", "member": callback_data.id, "entry": callback_data.ref})
-    shown = await replies.show(callback, t("admin-revoke-ask", entry=callback_data.ref),
+    shown = await replies.show(callback, t("admin-revoke-ask", entry=str(callback_data.ref)),
                                cancel_to_card(t, callback_data.id))
     await replies.remember_prompt(state, shown)
 
@@ -191,11 +191,11 @@ async def decide(callback: CallbackQuery, callback_data: ApprovalCb, uow: UnitOf
     except DomainError as error:
         await refuse(callback, callback_answer, t, error, policy)
         return
-    outcome = t(f"admin-approval-{decision.status}", id=callback_data.id)
+    outcome = t(f"admin-approval-{decision.status}", id=str(callback_data.id))
     await replies.show(callback, f"{outcome}\n\n{approval_text(t, policy, decision.request)}")
     asker = await _language(uow, decision.request.requested_by, settings.default_language)
-    await deliver(bot, decision.request.requested_by,
-                  asker(f"admin-approval-{decision.status}-by", id=callback_data.id, by=callback.from_user.id))
+    told = asker(f"admin-approval-{decision.status}-by", id=str(callback_data.id), by=str(callback.from_user.id))
+    await deliver(bot, decision.request.requested_by, told)
 
 
 def create_router() -> Router:

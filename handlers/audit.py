@@ -25,8 +25,8 @@ from services.staff.audit import AuditEntry, AuditFilter
 from services.staff.roles import Role, StaffOnly, require
 from services.unit_of_work import UnitOfWork
 
-PAGE_SIZE = 8
-DETAIL_MAX = 160
+PAGE_SIZE = 5  # five full records stay well inside a message (4096 characters)
+DETAIL_MAX = 120
 # The actions one can filter by (a button each).
 ACTIONS = (
     "points.adjust", "points.freeze", "points.unfreeze", "points.revoke", "coupon.issue", "member.block",
@@ -46,7 +46,7 @@ def _detail(value: dict | None) -> str:
 
 
 def entry_text(t: Translator, policy: ShopPolicy, entry: AuditEntry) -> str:
-    return t("audit-line", at=local_time(entry.at, policy.tz), actor=entry.actor_id or t("audit-system"),
+    return t("audit-line", at=local_time(entry.at, policy.tz), actor=str(entry.actor_id or t("audit-system")),
              action=entry.action, target=quote(f"{entry.target_type or '-'}:{entry.target_id or '-'}"),
              member=f"M{entry.member_id:06d}" if entry.member_id else "-", before=quote(_detail(entry.before)),
              after=quote(_detail(entry.after)), reason=quote((entry.reason or "-")[:DETAIL_MAX]))
@@ -58,7 +58,7 @@ async def page_view(uow: UnitOfWork, policy: ShopPolicy, owner_id: int, t: Trans
         await require(uow, policy, owner_id, Role.owner)
     where = AuditFilter(data.actor or None, data.member or None, data.what or None)
     found = await audit.page(uow, where, data.page, PAGE_SIZE)
-    filters = t("audit-filters", staff=data.actor or "-", member=f"M{data.member:06d}" if data.member else "-",
+    filters = t("audit-filters", staff=str(data.actor or "-"), member=f"M{data.member:06d}" if data.member else "-",
                 action=data.what or "-")
     body = "\n\n".join(entry_text(t, policy, entry) for entry in found.items) or t("audit-empty")
 

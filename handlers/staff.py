@@ -33,9 +33,10 @@ class GrantForm(StatesGroup):
 async def roster_view(uow: UnitOfWork, policy: ShopPolicy, owner_id: int, t: Translator
                       ) -> tuple[str, InlineKeyboardMarkup]:
     people = await team.roster(uow, policy, owner_id)
-    lines = [t("staff-line", id=person.telegram_id, role=t(f"staff-role-{person.role.value}"),
+    lines = [t("staff-line", id=str(person.telegram_id), role=t(f"staff-role-{person.role.value}"),
                member=person.member_no or "-") for person in people]
-    rows = [[(t("staff-btn-revoke", id=person.telegram_id), StaffCb(action=StaffAction.revoke, id=person.telegram_id))]
+    rows = [[(t("staff-btn-revoke", id=str(person.telegram_id)),
+              StaffCb(action=StaffAction.revoke, id=person.telegram_id))]
             for person in people if person.role is not Role.owner]
     rows.append([(t(f"staff-btn-add-{role.value}"), StaffCb(action=StaffAction.add, role=role.value))
                  for role in GRANTABLE])
@@ -104,14 +105,14 @@ async def who_entered(message: Message, state: FSMContext, uow: UnitOfWork, t: T
     await state.clear()
     await refresh_menu(bot, uow, target, role, settings.default_language)
     text, markup = await roster_view(uow, policy, message.from_user.id, t)
-    await message.answer(f"{t('staff-granted', id=target, role=t(f'staff-role-{role.value}'))}\n\n{text}",
+    await message.answer(f"{t('staff-granted', id=str(target), role=t(f'staff-role-{role.value}'))}\n\n{text}",
                          reply_markup=markup)
 
 
 async def revoke_button(callback: CallbackQuery, callback_data: StaffCb, t: Translator) -> None:
     confirm = [(t("btn-confirm"), StaffCb(action=StaffAction.revoke_ok, id=callback_data.id)),
                (t("btn-cancel"), StaffCb(action=StaffAction.roster))]
-    await replies.show(callback, t("staff-revoke-confirm", id=callback_data.id), keyboards.inline([confirm]))
+    await replies.show(callback, t("staff-revoke-confirm", id=str(callback_data.id)), keyboards.inline([confirm]))
 
 
 async def revoke_confirmed(callback: CallbackQuery, callback_data: StaffCb, uow: UnitOfWork, t: Translator,
@@ -124,7 +125,7 @@ async def revoke_confirmed(callback: CallbackQuery, callback_data: StaffCb, uow:
         return
     if removed is not None:
         await refresh_menu(bot, uow, callback_data.id, None, settings.default_language)
-    callback_answer.text = t("staff-revoked", id=callback_data.id) if removed else t("admin-no-change")
+    callback_answer.text = t("staff-revoked", id=str(callback_data.id)) if removed else t("admin-no-change")
     await replies.show(callback, text, markup)
 
 

@@ -66,11 +66,11 @@ async def test_another_admin_approves_once_and_a_self_or_replayed_approval_does_
     own = ApprovalCb(action=ApprovalAction.approve, id=request_id).pack()
     assert await press_data(bot_env, asker, asker.messages[-1], own) == t("error-approval-self")
     assert await balance(bot_env.probe, member.member_id) == 0
-    await approver.press(notice, t("admin-btn-approve", id=request_id))
-    assert shown("admin-approval-approved", id=request_id) in notice.text
+    await approver.press(notice, t("admin-btn-approve", id=str(request_id)))
+    assert shown("admin-approval-approved", id=str(request_id)) in notice.text
     assert await balance(bot_env.probe, member.member_id) == 5000
     told = await asker.expect_message()
-    assert shown("admin-approval-approved-by", id=request_id, by=approver.id) in told.text
+    assert shown("admin-approval-approved-by", id=str(request_id), by=str(approver.id)) in told.text
     replay = await press_data(bot_env, approver, notice, own)
     assert replay == t("error-approval-decided", status="approved")
     assert await balance(bot_env.probe, member.member_id) == 5000
@@ -86,9 +86,9 @@ async def test_a_rejected_request_changes_no_points(bot_env: BotEnv, member: Sim
     asker, approver = admins
     request_id = await request_big_adjustment(bot_env, asker, member.member_id)
     notice = await approver.expect_message()
-    await approver.press(notice, t("admin-btn-reject", id=request_id))
-    assert shown("admin-approval-rejected", id=request_id) in notice.text
-    assert shown("admin-approval-rejected-by", id=request_id, by=approver.id) in (await asker.expect_message()).text
+    await approver.press(notice, t("admin-btn-reject", id=str(request_id)))
+    assert shown("admin-approval-rejected", id=str(request_id)) in notice.text
+    assert shown("admin-approval-rejected-by", id=str(request_id), by=str(approver.id)) in (await asker.expect_message()).text
     assert await balance(bot_env.probe, member.member_id) == 0
     status = await bot_env.probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == request_id))
     assert status == "rejected"
@@ -102,12 +102,12 @@ async def test_an_expired_request_and_a_revoked_approver_are_refused(
     notice = await approver.expect_message()
     await bot_env.probe.write(update(ApprovalRequest).where(ApprovalRequest.id == expired)
                               .values(expires_at=utcnow() - timedelta(minutes=1)))
-    assert await approver.press(notice, t("admin-btn-approve", id=expired)) == t("error-approval-expired")
+    assert await approver.press(notice, t("admin-btn-approve", id=str(expired))) == t("error-approval-expired")
     assert await bot_env.probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == expired)) == "expired"
     later = await request_big_adjustment(bot_env, asker, member.member_id)
     notice = await approver.expect_message()
     await roles.revoke(bot_env.uow(), shop_policy(bot_env.settings), OWNER, approver.id)
-    assert await approver.press(notice, t("admin-btn-approve", id=later)) == t("button-expired")
+    assert await approver.press(notice, t("admin-btn-approve", id=str(later))) == t("button-expired")
     assert await bot_env.probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == later)) == "pending"
     assert await balance(bot_env.probe, member.member_id) == 0
     actions = await bot_env.probe.scalars(select(AuditRecord.action).where(AuditRecord.member_id == member.member_id)
@@ -160,3 +160,21 @@ async def test_the_expiry_job_closes_old_requests_with_an_audit_row(uow: UnitOfW
     actions = await probe.scalars(select(AuditRecord.action).where(AuditRecord.member_id == member_id)
                                   .order_by(AuditRecord.id))
     assert actions == ["approval.request", "approval.expire"]
+
+
+async def test_the_pending_list_in_the_admin_menu_lets_an_approver_decide(
+    bot_env: BotEnv, member: SimUser, admins: tuple[SimUser, SimUser],
+) -> None:
+    asker, approver = admins
+    request_id = await request_big_adjustment(bot_env, asker, member.member_id, "-2000")
+    await approver.expect_message()  # the notice
+    await approver.send("/admin")
+    menu = await approver.expect_message()
+    await approver.press(menu, t("admin-btn-approvals"))
+    assert f"#{request_id}" in menu.text and t("admin-btn-approve", id=str(request_id)) in menu.button_texts
+    toast = await approver.press(menu, t("admin-btn-approve", id=str(request_id)))
+    assert toast == t("error-points-insufficient", available=0, needed=2000)  # nothing to take: it stays pending
+    status = await bot_env.probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == request_id))
+    assert status == "pending" and await balance(bot_env.probe, member.member_id) == 0
+    await approver.press(menu, t("admin-btn-reject", id=str(request_id)))
+    assert shown("admin-approval-rejected", id=str(request_id)) in menu.text

@@ -1,7 +1,10 @@
 """/admin through the fake Telegram, per role: what each may do works and leaves an audit row; what it may
 not do (forged buttons included) is refused and changes nothing; a revoked role stops at the next update."""
 
+import pytest
 from sqlalchemy import func, select
+
+from bot import replies
 
 from bot.callbacks import AdminAction, AdminCb, ApprovalAction, ApprovalCb, CampaignAction, CampaignCb
 from bot.dispatcher import shop_policy
@@ -18,6 +21,17 @@ from tests.texts import ANY, says, shown, t
 
 OWNER = 4_343_434
 BOT_SETTINGS = {"background_jobs": False, "owner_ids": [OWNER], "approval_points_threshold": 1_000}
+
+
+@pytest.fixture
+def owner(bot_env: BotEnv) -> SimUser:
+    """The configured owner, who has written to the bot. The owner's chat id is the same on both databases'
+    emulators, so this process forgets what it showed there on the other database's run."""
+    for key in [key for key in replies._SHOWN if key[0] == OWNER]:
+        del replies._SHOWN[key]
+    person = bot_env.emulator.user(user_id=OWNER, first_name="Owner", language_code="zh-hans")
+    person.open_chat()
+    return person
 
 
 async def staff_user(bot_env: BotEnv, role: Role) -> SimUser:
@@ -100,11 +114,11 @@ async def test_freeze_unfreeze_and_revoke_an_entry_each_leave_an_audit_row(bot_e
         card = confirm
     await admin.press(card, t("admin-btn-revoke"))
     assert shown("admin-entries") in card.text
-    await admin.press(card, t("admin-btn-revoke-entry", id=entry.entry_id))
+    await admin.press(card, t("admin-btn-revoke-entry", id=str(entry.entry_id)))
     await admin.send("entered by mistake")
     confirm = await admin.expect_message()
     await admin.press(confirm, t("btn-confirm"))
-    assert shown("admin-revoked", entry=entry.entry_id) in confirm.text
+    assert shown("admin-revoked", entry=str(entry.entry_id)) in confirm.text
     assert (await member_row(bot_env, member.member_id))[:2] == (0, 0)  # the whole lot, frozen part too
     actions = [action for action, _ in await audit_of(bot_env, member.member_id)]
     assert actions == ["points.freeze", "points.unfreeze", "points.revoke"]
@@ -239,8 +253,7 @@ async def test_the_campaign_wizard_asks_every_field_and_bad_answers_are_asked_ag
     assert actions == ["campaign.create", "campaign.pause"]
 
 
-async def test_the_owner_grants_and_revokes_in_the_bot_and_the_command_menu_follows(bot_env: BotEnv) -> None:
-    owner = bot_env.emulator.user(user_id=OWNER, first_name="Owner", language_code="zh-hans")
+async def test_the_owner_grants_and_revokes_in_the_bot_and_the_command_menu_follows(bot_env: BotEnv, owner: SimUser) -> None:
     await owner.send("/start")
     await owner.expect_message()
     person = bot_env.new_user()
@@ -253,10 +266,10 @@ async def test_the_owner_grants_and_revokes_in_the_bot_and_the_command_menu_foll
     assert shown("error-staff-id-invalid") in (await owner.expect_message()).text
     await owner.send(str(person.id))
     granted = await owner.expect_message()
-    assert shown("staff-granted", id=person.id, role=t("staff-role-admin")) in granted.text
+    assert shown("staff-granted", id=str(person.id), role=t("staff-role-admin")) in granted.text
     menu = [command["command"] for command in bot_env.emulator.commands_for(person.id, person.language_code)]
     assert menu[-1] == "admin" and "staff" not in menu
-    await owner.press(granted, t("staff-btn-revoke", id=person.id))
+    await owner.press(granted, t("staff-btn-revoke", id=str(person.id)))
     await owner.press(granted, t("btn-confirm"))
     assert await roles.current_role(bot_env.uow(), shop_policy(bot_env.settings), person.id) is None
     menu = [command["command"] for command in bot_env.emulator.commands_for(person.id, person.language_code)]
@@ -267,9 +280,7 @@ async def test_the_owner_grants_and_revokes_in_the_bot_and_the_command_menu_foll
     await owner.wait_for(lambda: "audit" in [c["command"] for c in bot_env.emulator.commands_for(OWNER, "zh-hans")])
 
 
-async def test_the_owner_browses_the_audit_log_by_action(bot_env: BotEnv, member: SimUser) -> None:
-    owner = bot_env.emulator.user(user_id=OWNER, first_name="Owner", language_code="zh-hans")
-    owner.open_chat()
+async def test_the_owner_browses_the_audit_log_by_action(bot_env: BotEnv, member: SimUser, owner: SimUser) -> None:
     await points.adjust(bot_env.uow(), member.member_id, 50, unique("seed"), reason="seed", tz=bot_env.settings.tz)
     admin = await staff_user(bot_env, Role.admin)
     card = await open_card(admin, member.member_id)
@@ -291,10 +302,8 @@ async def test_the_owner_browses_the_audit_log_by_action(bot_env: BotEnv, member
 
 
 async def test_a_forwarded_message_names_the_new_operator_and_a_staff_chat_keeps_its_menu_in_its_language(
-    bot_env: BotEnv,
+    bot_env: BotEnv, owner: SimUser,
 ) -> None:
-    owner = bot_env.emulator.user(user_id=OWNER, first_name="Owner", language_code="zh-hans")
-    owner.open_chat()
     person = bot_env.new_user()
     await person.send("/start")
     await person.expect_message()
@@ -304,10 +313,28 @@ async def test_a_forwarded_message_names_the_new_operator_and_a_staff_chat_keeps
     forwarded = bot_env.emulator.add_message(owner, from_bot=False, kind="text", text="hello").to_telegram()
     forwarded["forward_origin"] = {"type": "user", "date": forwarded["date"], "sender_user": person.user_dict}
     bot_env.emulator.enqueue_update({"message": forwarded})
-    assert shown("staff-granted", id=person.id, role=t("staff-role-operator")) in (await owner.expect_message()).text
+    assert shown("staff-granted", id=str(person.id), role=t("staff-role-operator")) in (await owner.expect_message()).text
     await person.send("/language")
     picker = await person.expect_message()
     await person.press(picker, t("language-name-en"))
     menu = bot_env.emulator.commands_for(person.id, person.language_code)
     assert menu[-1] == {"command": "admin", "description": t("cmd-admin", "en")}
     assert menu[0]["description"] == t("cmd-start", "en")
+
+
+async def test_a_page_of_long_audit_records_fits_in_one_message(
+    bot_env: BotEnv, member: SimUser, owner: SimUser,
+) -> None:
+    from services.staff import points as staff_points
+
+    policy = shop_policy(bot_env.settings)
+    for n in range(7):
+        await staff_points.adjust(bot_env.uow(), policy, OWNER, member.member_id, 1 + n, "<原因>" * 50, unique("k"))
+    await owner.send("/audit")
+    log = await owner.expect_message()
+    await owner.press(log, t("audit-btn-member"))
+    await owner.send(f"M{member.member_id:06d}")
+    page = await owner.expect_message()
+    assert says(page.text, "audit-title", page=1, pages=2) and "&lt;" not in page.text and "<原因>" in page.text
+    toast = await owner.press(page, t("btn-page-next"))
+    assert says(page.text, "audit-title", page=2, pages=2), toast
