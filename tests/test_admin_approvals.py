@@ -178,3 +178,15 @@ async def test_the_pending_list_in_the_admin_menu_lets_an_approver_decide(
     assert status == "pending" and await balance(bot_env.probe, member.member_id) == 0
     await approver.press(menu, t("admin-btn-reject", id=str(request_id)))
     assert shown("admin-approval-rejected", id=str(request_id)) in menu.text
+
+
+async def test_a_request_whose_asker_lost_the_role_cannot_be_approved(uow: UnitOfWork, probe: Probe) -> None:
+    policy, owner, second, member_id, request_id = await _setup(uow)
+    asker = await probe.scalar(select(ApprovalRequest.requested_by).where(ApprovalRequest.id == request_id))
+    await roles.revoke(uow, policy, owner, asker)
+    with pytest.raises(NotAllowed) as refused:
+        await approvals.approve(uow, policy, second, request_id)
+    assert refused.value.code == "approval-requester-revoked"
+    assert await balance(probe, member_id) == 0
+    assert await probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == request_id)) == "pending"
+    assert (await approvals.reject(uow, policy, second, request_id)).status == "rejected"

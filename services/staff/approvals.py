@@ -17,7 +17,7 @@ from models.repositories.admin import Approval
 from services.errors import NotAllowed, NotFound
 from services.policy import ShopPolicy
 from services.staff import audit
-from services.staff.roles import Actor, Role, require
+from services.staff.roles import Actor, Role, require, role_in_open_uow
 from services.unit_of_work import UnitOfWork
 
 __all__ = ["Approval", "Decision", "approve", "expire_due", "needs_approval", "open_in_uow", "reject"]
@@ -83,6 +83,8 @@ async def _decide(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, request_id
                 await uow.commit()
                 raise NotAllowed("approval-expired")
             raise NotAllowed("approval-decided", status=request.status)
+        if status == "approved" and not await _still_admin(uow, policy, request.requested_by):
+            raise NotAllowed("approval-requester-revoked")  # the change was theirs to ask for; it stays unapproved
         result = await EXECUTORS[request.kind](uow, request, actor, now, policy) if status == "approved" else {}
         await audit.record(
             uow, actor.telegram_id, f"approval.{'approve' if status == 'approved' else 'reject'}", "approval",
@@ -92,6 +94,11 @@ async def _decide(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, request_id
         )
         await uow.commit()
     return Decision(request, status, result)
+
+
+async def _still_admin(uow: UnitOfWork, policy: ShopPolicy, telegram_id: int) -> bool:
+    role = await role_in_open_uow(uow, policy, telegram_id)
+    return role is not None and role.covers(Role.admin)
 
 
 async def _expire(uow: UnitOfWork, request: Approval, now: datetime) -> None:

@@ -199,3 +199,4 @@ error-admin-cw-choice-invalid = Please pick one of the buttons.
 error-admin-cw-required = This one cannot be skipped.
 error-admin-cw-needs-end = A coupon needs an end: without a last day, please send the number of days it stays valid.
 error-admin-cw-end-before-start = The last day must come after the first day.
+error-approval-requester-revoked = The person who asked is no longer an admin, so the request cannot be approved.

@@ -199,3 +199,4 @@ error-admin-cw-choice-invalid = 请点选其中一个按钮。
 error-admin-cw-required = 此项不能跳过。
 error-admin-cw-needs-end = 优惠券必须有截止：没有结束日期时，请填写有效天数。
 error-admin-cw-end-before-start = 结束日期必须晚于开始日期。
+error-approval-requester-revoked = 申请人已不再是管理员，该申请无法批准。
