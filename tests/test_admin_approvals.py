@@ -190,3 +190,14 @@ async def test_a_request_whose_asker_lost_the_role_cannot_be_approved(uow: UnitO
     assert await balance(probe, member_id) == 0
     assert await probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == request_id)) == "pending"
     assert (await approvals.reject(uow, policy, second, request_id)).status == "rejected"
+
+
+async def test_approvers_are_the_other_admins_and_owners_who_can_be_written_to(uow: UnitOfWork) -> None:
+    policy, owner, second, _, request_id = await _setup(uow)
+    request = await approvals.request_of(uow, request_id)
+    assert await approvals.approvers(uow, policy, request.requested_by) == []  # nobody here ever wrote to the bot
+    async with uow.write():
+        for telegram_id in (owner, second, request.requested_by):
+            await uow.members.remember_telegram_user(telegram_id)
+        await uow.commit()
+    assert await approvals.approvers(uow, policy, request.requested_by) == sorted([owner, second])

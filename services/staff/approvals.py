@@ -138,10 +138,12 @@ async def request_of(uow: UnitOfWork, request_id: int) -> Approval:
 
 
 async def approvers(uow: UnitOfWork, policy: ShopPolicy, requested_by: int) -> list[int]:
-    """Who may decide a request: every admin and owner but the requester."""
+    """Who may decide a request and can be told: every admin and owner but the requester, among those
+    who have written to the bot (Telegram refuses a message to anyone else)."""
     async with uow.read():
         admins = [grant.telegram_id for grant in await uow.staff.grants() if grant.role == Role.admin.value]
-    return sorted({*admins, *policy.owners} - {requested_by})
+        people = sorted({*admins, *policy.owners} - {requested_by})
+        return [telegram_id for telegram_id in people if await uow.members.sender(telegram_id) is not None]
 
 
 def _load_executors() -> None:
