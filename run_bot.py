@@ -27,8 +27,9 @@ MISSING_TOKEN = """BOT_TOKEN is not set.
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="member-bot", description=__doc__)
-    parser.add_argument("command", nargs="?", choices=["run", "audit"], default="run",
-                        help="run the bot (default), or audit every points balance against the ledger (exit 1 on a difference)")
+    parser.add_argument("command", nargs="?", choices=["run", "audit", "seed-demo"], default="run",
+                        help="run the bot (default), or audit every points balance against the ledger (exit 1 on a difference)"
+                             ", or add the demo catalog (seed-demo; the sandbox adds it by itself)")
     parser.add_argument("--sandbox", action="store_true", help="run against the built-in local chat page")
     parser.add_argument("--port", type=int, default=None, help="sandbox page port (default SANDBOX_PORT, 8080)")
     return parser.parse_args(argv)
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         from services.points.audit import run_audit
 
         return asyncio.run(run_audit(settings.database_url, sys.stdout))
+    if args.command == "seed-demo":
+        from services.orders.demo import run_seed
+
+        return asyncio.run(run_seed(settings.database_url, sys.stdout))
     if args.sandbox:
         from sandbox.runner import run_sandbox
 

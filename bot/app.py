@@ -18,6 +18,7 @@ from bot.staff_menus import staff_menus
 from bot.config import Settings
 from bot.dispatcher import build_dispatcher, create_bot, create_storage, shop_policy
 from bot.leader import Leadership, create_lock
+from bot.shop_api import MAX_BODY, ShopApi, json_errors
 from bot.in_flight import InFlight
 from bot.scheduler import BackgroundJobs
 from bot.update_log import UpdateLog
@@ -44,6 +45,7 @@ class BotApp:
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _webhook: object | None = field(default=None, init=False)  # aiogram's SimpleRequestHandler
+    _api_runner: web.AppRunner | None = field(default=None, init=False)  # the shop API's own port
 
     async def start(self) -> None:
         settings = self.settings
@@ -65,6 +67,7 @@ class BotApp:
         else:
             await self.bot.delete_webhook()
             self._task = asyncio.create_task(self._poll(), name="polling")
+            await self._start_shop_api()
         lock = create_lock(settings.redis_url, self.database.engine, settings.leader_key, settings.leader_ttl_seconds)
         self.leadership = Leadership(lock, self._lead, self._step_down, settings.leader_ttl_seconds)
         await self.leadership.start()
@@ -98,9 +101,27 @@ class BotApp:
         )
 
     def add_routes(self, app: web.Application) -> None:
-        """/healthz and the webhook route; they answer 503 until the bot has started."""
+        """/healthz, the webhook route and the shop API; they answer 503 until the bot has started."""
         app.router.add_get("/healthz", self._health)
         app.router.add_post(self.settings.webhook_path, self._on_webhook)
+        self._add_shop_api(app)
+
+    def _add_shop_api(self, app: web.Application) -> bool:
+        secret = self.settings.shop_api_secret
+        if secret is None or not secret.get_secret_value():
+            return False
+        api = ShopApi(lambda: self.database, shop_policy(self.settings), secret.get_secret_value().encode(),
+                      self.settings.shop_api_max_skew_seconds)
+        api.add_routes(app)
+        return True
+
+    async def _start_shop_api(self) -> None:
+        """Without webhooks there is no server: the API (when configured) gets a port of its own."""
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[json_errors])
+        if self._add_shop_api(app):
+            self._api_runner = web.AppRunner(app)
+            await self._api_runner.setup()
+            await web.TCPSite(self._api_runner, self.settings.shop_api_host, self.settings.shop_api_port).start()
 
     async def _start_webhook(self) -> None:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -158,9 +179,10 @@ class BotApp:
                 await self.dispatcher.stop_polling()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        for runner in (self._runner, self._api_runner):
+            if runner is not None:
+                await runner.cleanup()
+        self._runner = self._api_runner = None
         # Updates already taken from Telegram finish before their storage and database go.
         await self.drain()
         if self._webhook is not None:

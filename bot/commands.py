@@ -9,6 +9,7 @@ from bot.i18n import LANGUAGES, translator
 MEMBER_COMMANDS: list[str] = [
     "start", "help", "points", "checkin", "coupons", "profile", "card", "language", "password", "logout", "cancel",
 ]
+MEMBER_COMMANDS += ["shop", "cart", "orders"]
 
 
 def commands(language: str, role: str | None = None) -> list[BotCommand]:
@@ -33,8 +34,8 @@ async def set_chat_language(bot: Bot, chat_id: int, language: str, role: str | N
 # Staff commands by role (owner, admin, operator), shown only in staff chats, after the member commands.
 STAFF_COMMANDS: dict[str, list[str]] = {
     "operator": ["admin"],
-    "admin": ["admin"],
-    "owner": ["admin", "staff", "audit"],
+    "admin": ["admin", "returns"],
+    "owner": ["admin", "returns", "staff", "audit"],
 }
 
 

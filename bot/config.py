@@ -89,6 +89,21 @@ class Settings(BaseSettings):
     # --- coupons (PRODUCT.md 3; .env.example "# Coupons")
     welcome_coupon_campaign: str = ""
     coupons_page_size: int = Field(default=5, ge=1, le=20)
+    # --- orders and payments (PRODUCT.md 4; .env.example "# Orders and payments")
+    payment_provider_token: SecretStr | None = None
+    payment_payload_secret: SecretStr | None = None
+    order_expiry_minutes: int = Field(default=30, ge=1)
+    points_redeem_rate: int = Field(default=100, ge=1)
+    points_max_percent: int = Field(default=50, ge=0, le=100)
+    referral_points: int = Field(default=100, ge=0)
+    shop_page_size: int = Field(default=6, ge=1, le=20)
+    orders_page_size: int = Field(default=5, ge=1, le=20)
+    # --- after-sale and the shop API (.env.example "# Reviews, returns and the shop API")
+    review_points: int = Field(default=20, ge=0)
+    shop_api_secret: SecretStr | None = None  # unset: the API is off
+    shop_api_host: str = "127.0.0.1"
+    shop_api_port: int = 8082  # its own port when webhooks are off
+    shop_api_max_skew_seconds: int = Field(default=300, ge=10, le=3600)
     # --- staff (PRODUCT.md 5; .env.example "# Staff"): above these a second admin or an owner approves
     approval_points_threshold: int = Field(default=1_000, ge=0)
     approval_refund_threshold: int = Field(default=50_000, ge=0)  # minor units

@@ -24,6 +24,8 @@ from bot.middlewares import ContextMiddleware
 from bot.storage import SqlStorage
 from bot.update_log import UpdateLog
 from models.database import Database
+from bot.render import minor_per_unit
+from services.orders import OrderRules, payload_key
 from services.points import CheckinRules, Tier, Tiers
 from services.policy import LockoutPolicy, ShopPolicy
 
@@ -47,10 +49,27 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         return_window=timedelta(days=settings.points_return_days),
         reminder_days=tuple(settings.points_reminder_days),
         welcome_coupon=settings.welcome_coupon_campaign,
+        orders=order_rules(settings),
         owners=frozenset(settings.owner_ids),
         approval_points_threshold=settings.approval_points_threshold,
         approval_refund_threshold=settings.approval_refund_threshold,
         approval_ttl=timedelta(hours=settings.approval_ttl_hours),
+        review_points=settings.review_points,
+    )
+
+
+def order_rules(settings: Settings) -> OrderRules:
+    """Checkout rules; invoice payloads are signed with PAYMENT_PAYLOAD_SECRET, else a key from the bot token."""
+    secret = settings.payment_payload_secret or settings.bot_token
+    token = settings.payment_provider_token
+    return OrderRules(
+        points_per_unit=settings.points_redeem_rate,
+        minor_per_unit=minor_per_unit(settings.currency),
+        max_points_percent=settings.points_max_percent,
+        expiry=timedelta(minutes=settings.order_expiry_minutes),
+        referral_points=settings.referral_points,
+        payload_key=payload_key(secret.get_secret_value() if secret else ""),
+        provider_token=token.get_secret_value() if token else "",
     )
 
 

@@ -84,6 +84,7 @@ def guest_menu(t: Translator) -> InlineKeyboardMarkup:
 MEMBER_MENU: list[list[tuple[MenuAction, str]]] = [
     [(MenuAction.points, "btn-points"), (MenuAction.checkin, "btn-checkin")],
     [(MenuAction.coupons, "btn-coupons")],
+    [(MenuAction.shop, "btn-shop"), (MenuAction.orders, "btn-orders")],
     [(MenuAction.profile, "btn-profile"), (MenuAction.card, "btn-card")],
     [(MenuAction.language, "btn-language"), (MenuAction.help, "btn-help")],
 ]

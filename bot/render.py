@@ -27,8 +27,18 @@ def local_date(value: datetime, tz: ZoneInfo) -> str:
 BABEL_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
 
+STARS = "XTR"  # Telegram Stars: whole stars, no minor unit
+
+
+def minor_per_unit(currency: str) -> int:
+    """Minor units in one unit of the currency (100 fen in a yuan; a star is a star)."""
+    return 1 if currency == STARS else 10 ** get_currency_precision(currency)
+
+
 def money(amount: int, currency: str, language: str) -> str:
     """Integer minor units, shown with the currency's own decimals; exact (Decimal), never float."""
+    if currency == STARS:
+        return f"{amount} ⭐"
     value = Decimal(amount).scaleb(-get_currency_precision(currency))
     return format_currency(value, currency, locale=BABEL_LOCALES.get(language, "zh_CN"))
 

@@ -15,12 +15,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import deliver
+from bot.refunds import send_star_refunds
 from bot.i18n import pick_language, translator
 from bot.render import local_date, quote
 from bot import update_log
 from models.base import utcnow
 from models.database import Database
-from services import accounts, coupons, points
+from services import accounts, coupons, orders, points
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
 
@@ -110,6 +111,32 @@ async def review_tiers(database: Database, policy: ShopPolicy) -> int:
     return await points.review_tiers(UnitOfWork(database), policy.tiers)
 
 
+async def expire_orders(database: Database, policy: ShopPolicy) -> int:
+    """Unpaid orders past their time give back stock, coupon and points (each order won by one process)."""
+    return await orders.expire_due(UnitOfWork(database), policy.tz)
+
+
+async def announce_order_changes(
+    bot: Bot, database: Database, policy: ShopPolicy, default_language: str, now: datetime | None = None
+) -> int:
+    """Tell members of status changes made by the expiry job, staff or the shop API (claimed, so sent once)."""
+    notices = await orders.claim_notices(UnitOfWork(database), now)
+    for notice in notices:
+        if notice.telegram_id is None:
+            continue
+        t = translator(pick_language(notice.language, None, default_language))
+        status = t(f"order-status-{notice.event.to_status}") if t.has(f"order-status-{notice.event.to_status}") \
+            else quote(notice.event.to_status)
+        text = t("order-status-changed", number=orders.order_number(notice.event.order_id), status=status)
+        await deliver(bot, notice.telegram_id, text)
+    return len(notices)
+
+
+async def refund_stars(bot: Bot, database: Database) -> int:
+    """Stars refunds that could not reach Telegram when staff decided (each claimed by one process)."""
+    return await send_star_refunds(bot, UnitOfWork(database))
+
+
 class BackgroundJobs:
     """APScheduler in the bot's event loop; each job runs one instance at a time per process."""
 
@@ -134,6 +161,13 @@ class BackgroundJobs:
                                id="housekeeping", **options)
         self.scheduler.add_job(expire_approvals, IntervalTrigger(minutes=15), args=[database],
                                id="approvals-expire", **options)
+
+        self.scheduler.add_job(expire_orders, IntervalTrigger(minutes=1), args=[database, policy],
+                               id="orders-expire", **options)
+        self.scheduler.add_job(announce_order_changes, IntervalTrigger(seconds=30), args=messages,
+                               id="orders-announce", **options)
+        self.scheduler.add_job(refund_stars, IntervalTrigger(minutes=2), args=[bot, database],
+                               id="orders-refund-stars", **options)
 
     def start(self) -> None:
         self.scheduler.start()

@@ -17,7 +17,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import keyboards, replies
-from bot.callbacks import AdminAction, AdminCb, ApprovalAction, ApprovalCb, CampaignAction, CampaignCb
+from bot.callbacks import (
+    AdminAction,
+    AdminCb,
+    ApprovalAction,
+    ApprovalCb,
+    CampaignAction,
+    CampaignCb,
+    StaffReturnAction,
+    StaffReturnCb,
+)
 from bot.filters import IsStaff
 from bot.i18n import Translator
 from bot.keyboards import Button
@@ -43,6 +52,7 @@ ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.operator, "admin-btn-find", lambda: AdminCb(action=AdminAction.find)),
     (Role.admin, "admin-btn-campaigns", lambda: CampaignCb(action=CampaignAction.list)),
     (Role.admin, "admin-btn-approvals", lambda: AdminCb(action=AdminAction.approvals)),
+    (Role.admin, "admin-btn-returns", lambda: StaffReturnCb(action=StaffReturnAction.queue)),
 ]
 
 

@@ -1,9 +1,11 @@
 """Database tables and the async repository layer."""
 
+from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
 from models.approvals import ApprovalRequest
 from models.base import Base
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
+from models.orders import CartItem, Order, OrderEvent, OrderLine, Payment, Product
 from models.points import PointsLedger
 from models.runtime import FsmRecord, ProcessedUpdate
 from models.staff import AuditRecord, StaffRole
@@ -12,6 +14,7 @@ __all__ = [
     "ApprovalRequest",
     "AuditRecord",
     "Base",
+    "CartItem",
     "Coupon",
     "CouponCampaign",
     "CouponClaim",
@@ -21,7 +24,18 @@ __all__ = [
     "LoginFailure",
     "LoginLock",
     "Member",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Payment",
     "PointsLedger",
+    "Product",
+    "Refund",
+    "RefundLine",
+    "ReturnRequest",
+    "ReturnRequestLine",
+    "ReturnRequestPhoto",
+    "Review",
     "ProcessedUpdate",
     "StaffRole",
     "TelegramUser",

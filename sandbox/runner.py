@@ -20,10 +20,14 @@ from models.database import create_engine
 from models.runtime import ProcessedUpdate
 from sandbox.emulator import TelegramEmulator
 from sandbox.web import ChatPage, SandboxUser
+from services import orders
+from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-SANDBOX_TOKEN = "123456:SANDBOX"  # the emulator's bot; never a real token, so nothing can reach Telegram
+SANDBOX_TOKEN = "123456:SANDBOX"
+# The emulator plays the payment provider: invoices in a real currency need some provider token.
+SANDBOX_PROVIDER_TOKEN = "sandbox-test-provider"  # the emulator's bot; never a real token, so nothing can reach Telegram
 DEFAULT_OWNER_ID = 10000
 ALICE_ID, BOB_ID = 10001, 10002
 SANDBOX_EPOCH = 1_735_689_600  # 2025-01-01 UTC
@@ -62,6 +66,7 @@ def bot_settings(settings: Settings, api_base: str) -> Settings:
             "telegram_api_base": api_base,
             "webhook_url": None,  # long polling: the emulator cannot reach a public webhook anyway
             "owner_ids": settings.owner_ids or [DEFAULT_OWNER_ID],
+            "payment_provider_token": settings.payment_provider_token or SecretStr(SANDBOX_PROVIDER_TOKEN),
         }
     )
 
@@ -104,6 +109,8 @@ class Sandbox:
                     await app.stop()
                 raise
             self.app = app
+            # A few products so a person trying the bot can buy something (added once, by SKU).
+            await orders.seed_demo(UnitOfWork(app.database))
         except BaseException:
             await self.stop()
             raise

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from services.orders.rules import OrderRules
 from services.points.checkin import CheckinRules
 from services.points.tiers import Tiers
 
@@ -32,6 +33,8 @@ class ShopPolicy:
     return_window: timedelta = timedelta(days=7)
     reminder_days: tuple[int, ...] = (30, 7)
     welcome_coupon: str = ""  # campaign code issued on registration; empty: none
+    orders: OrderRules = OrderRules()
+    review_points: int = 20  # for reviewing a completed order, once
     owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right
     # Two-person approval: a staff points adjustment (absolute) or a refund (minor units) above these.
     approval_points_threshold: int = 1_000

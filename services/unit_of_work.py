@@ -22,11 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
 from models.repositories.admin import AdminRepository
+from models.repositories.aftersale import AftersaleRepository
+from models.repositories.catalog import CatalogRepository
 from models.repositories.checkins import CheckinRepository
 from models.repositories.coupons import CouponRepository
 from models.repositories.ledger import LedgerRepository
 from models.repositories.logins import LoginRepository
 from models.repositories.members import MemberRepository
+from models.repositories.orders import OrderRepository
 from models.repositories.points_reads import PointsReadRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
@@ -130,3 +133,15 @@ class UnitOfWork:
     @property
     def fsm(self) -> FsmRepository:
         return FsmRepository(self.session)
+
+    @property
+    def aftersale(self) -> AftersaleRepository:
+        return AftersaleRepository(self.session)
+
+    @property
+    def catalog(self) -> CatalogRepository:
+        return CatalogRepository(self.session)
+
+    @property
+    def orders(self) -> OrderRepository:
+        return OrderRepository(self.session)

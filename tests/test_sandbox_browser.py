@@ -260,14 +260,45 @@ def bot_takes_payments(sandbox: Sandbox) -> None:
 
 
 async def test_member_pays_a_test_invoice_in_the_page(bot_takes_payments: None, page: Page, sandbox: Sandbox) -> None:
+    """An invoice the bot never issued: its pre-checkout answer refuses it, and the page shows why."""
     from playwright.async_api import expect
 
     await open_chat(page, sandbox, BOB)
     sent = await send_invoice(sandbox)
     await by_id(page, str(sent["message_id"])).locator("button.pay").click()
-    paid = page.locator(".row.service", has_text="Paid")
-    refused = page.locator("#alert:not([hidden])")  # the bot's pre-checkout answer, whichever it is
-    await expect(paid.or_(refused)).to_be_visible()
+    await expect(page.locator("#alert:not([hidden])")).to_contain_text(t("error-payment-invalid", "en"))
+    await expect(page.locator(".row.service", has_text="Paid")).to_have_count(0)
+
+
+async def test_member_buys_a_demo_product_and_pays_in_the_page(
+    bot_takes_payments: None, page: Page, sandbox: Sandbox
+) -> None:
+    """The sandbox's demo catalog: /shop, a product, the cart, checkout, the invoice paid from the page."""
+    from playwright.async_api import expect
+
+    from services.errors import NotAllowed
+
+    with suppress(NotAllowed):  # Bob may be a member already (an earlier test of this module)
+        await make_member(sandbox, BOB)
+    await open_chat(page, sandbox, BOB)
+    await type_and_send(page, "/shop")
+    shop = bot_message(page, "Drip coffee (10 bags)")
+    await expect(shop).to_be_visible()
+    shop = by_id(page, await shop.get_attribute("data-message-id"))  # this bubble, edited step by step
+    await shop.get_by_role("button", name="Drip coffee (10 bags)", exact=True).click()
+    await shop.get_by_role("button", name=t("shop-btn-add", "en"), exact=True).click()
+    await expect(page.locator("#toast")).to_have_text(t("shop-added", "en", count=1))
+    await shop.get_by_role("button", name=t("shop-btn-cart-plain", "en"), exact=True).click()
+    await shop.get_by_role("button", name=t("cart-btn-checkout", "en"), exact=True).click()
+    await shop.get_by_role("button", name=t("checkout-btn-no-points", "en"), exact=True).click()
+    await shop.get_by_role("button", name=t("checkout-btn-pay", "en", amount="CN¥45.00"), exact=True).click()
+    await expect(shop).to_contain_text(pattern("order-placed", "en", number=ANY, until=ANY))
+    invoice = page.locator('.row.in[data-kind="invoice"]').last
+    await expect(invoice.locator(".invoice-total")).to_contain_text("45.00")
+    await invoice.locator("button.pay").click()
+    await expect(page.locator(".row.service", has_text="Paid").last).to_be_visible()
+    await expect(bot_message(page, "Payment received")).to_contain_text(
+        pattern("order-paid", "en", number=ANY, points=ANY))
 
 
 async def test_pay_button_runs_pre_checkout_and_shows_the_payment(browser: Browser) -> None:

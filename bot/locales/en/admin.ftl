@@ -1,6 +1,7 @@
 ## Staff (PRODUCT.md 5, issue 13): /admin, /staff, /audit, two-person approval, blocked members
 cmd-admin = Staff menu
 cmd-staff = Staff and roles
+cmd-returns = Return requests
 cmd-audit = Audit log
 
 member-blocked = Sorry, your membership is suspended for now, so the bot cannot do this for you. Please contact the shop's customer service.
@@ -12,6 +13,7 @@ staff-role-operator = operator
 admin-menu = <b>Staff menu</b> (you are {$role})
 admin-btn-find = 🔎 Find a member
 admin-btn-campaigns = 🎟 Coupon campaigns
+admin-btn-returns = 📦 Return requests
 admin-btn-approvals = ✅ Pending approvals
 admin-btn-card = ⬅️ Member card
 admin-btn-menu = 🏠 Staff menu

@@ -1,6 +1,7 @@
 ## 员工功能（PRODUCT.md 5，issue 13）：/admin、/staff、/audit、双人审批、被停用的会员
 cmd-admin = 员工菜单
 cmd-staff = 员工与权限
+cmd-returns = 退款退货申请
 cmd-audit = 操作日志
 
 member-blocked = 抱歉，您的会员资格暂时被停用，机器人无法为您办理此操作。如有疑问，请联系商店客服。
@@ -12,6 +13,7 @@ staff-role-operator = 操作员
 admin-menu = <b>员工菜单</b>（您的身份：{$role}）
 admin-btn-find = 🔎 查找会员
 admin-btn-campaigns = 🎟 优惠券活动
+admin-btn-returns = 📦 退款退货申请
 admin-btn-approvals = ✅ 待审批
 admin-btn-card = ⬅️ 会员卡片
 admin-btn-menu = 🏠 员工菜单
