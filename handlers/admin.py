@@ -30,7 +30,8 @@ from bot.callbacks import (
 from bot.filters import IsStaff
 from bot.i18n import Translator
 from bot.keyboards import Button
-from bot.render import error_text, local_date, local_time, quote
+from bot.render import error_text, local_date, local_time, money, quote
+from handlers.orders import status
 from services.coupons import show_code
 from services.errors import DomainError
 from services.policy import ShopPolicy
@@ -54,10 +55,6 @@ ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.admin, "admin-btn-approvals", lambda: AdminCb(action=AdminAction.approvals)),
     (Role.admin, "admin-btn-returns", lambda: StaffReturnCb(action=StaffReturnAction.queue)),
 ]
-
-
-# Features that add to the member card (orders: the last orders, from MemberCard.orders) append a renderer.
-CARD_SECTIONS: list[Callable[[Translator, str, ShopPolicy, MemberCard], str]] = []
 
 
 def menu_view(t: Translator, role: Role) -> tuple[str, InlineKeyboardMarkup]:
@@ -138,7 +135,11 @@ def card_text(t: Translator, lang: str, policy: ShopPolicy, card: MemberCard) ->
     for coupon in card.coupons:
         lines.append(t("admin-card-coupon", code=show_code(coupon.code), name=quote(coupon.campaign.name(lang)),
                        until=local_date(coupon.valid_until, policy.tz)))
-    lines += [render(t, lang, policy, card) for render in CARD_SECTIONS]
+    if card.orders:
+        lines.append(t("admin-card-orders", count=card.order_count))
+        lines += [t("admin-card-order", number=order.number, status=status(t, order.status),
+                    total=money(order.total, order.currency, lang), at=local_date(order.created_at, policy.tz))
+                  for order in card.orders]
     if card.entries:
         lines.append(t("admin-card-entries"))
         lines += [entry_line(t, policy, entry) for entry in card.entries]

@@ -338,3 +338,17 @@ async def test_a_page_of_long_audit_records_fits_in_one_message(
     assert says(page.text, "audit-title", page=1, pages=2) and "&lt;" not in page.text and "<原因>" in page.text
     toast = await owner.press(page, t("btn-page-next"))
     assert says(page.text, "audit-title", page=2, pages=2), toast
+
+
+async def test_the_card_lists_the_members_last_orders(bot_env: BotEnv, member: SimUser) -> None:
+    from services import orders
+    from services.orders import ProductSpec
+
+    uow = bot_env.uow()
+    product_id = await orders.add_product(uow, ProductSpec(unique("商品"), unique("item"), 2_500, 5))
+    await orders.add_to_cart(uow, member.member_id, product_id, 2)
+    placed = await orders.place_order(uow, member.member_id, shop_policy(bot_env.settings).orders, "CNY")
+    operator = await staff_user(bot_env, Role.operator)
+    card = await open_card(operator, member.member_id)
+    assert says(card.text, "admin-card-orders", count=1)
+    assert says(card.text, "admin-card-order", number=placed.number, status=ANY, total=ANY, at=ANY)

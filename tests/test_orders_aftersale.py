@@ -118,7 +118,8 @@ async def test_return_requests_window_one_open_approve_and_reject(uow: UnitOfWor
     await refused("return-already-decided", returns.approve(uow, POLICY, admin, second.id))  # replayed
     assert await probe.scalar(select(Refund.id).where(Refund.order_id == order.id).order_by(Refund.id.desc())) \
         == approved.refund.refund.id
-    actions = await probe.scalars(select(AuditRecord.action).where(AuditRecord.target_id.in_([str(first.id), str(second.id)]))
+    actions = await probe.scalars(select(AuditRecord.action).where(AuditRecord.target_type == "return_request",
+                                                                  AuditRecord.target_id.in_([str(first.id), str(second.id)]))
                                   .order_by(AuditRecord.id))
     assert actions == ["return.reject", "return.approve"]
 

@@ -4,15 +4,14 @@ Each use case checks the caller's role in its own transaction (`roles.require`) 
 change writes its audit row in that same transaction.
 """
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from models.base import utcnow
 from models.members import parse_member_no
 from models.repositories.coupons import CouponView
 from models.repositories.members import MemberView
+from models.repositories.orders import OrderView
 from models.repositories.points_reads import LedgerLine
 from services import accounts, validation
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -23,22 +22,20 @@ from services.unit_of_work import UnitOfWork
 
 CARD_COUPONS = 5
 CARD_ENTRIES = 5
+CARD_ORDERS = 3
 QUERY_MAX = 64
 
 
 @dataclass(frozen=True, slots=True)
 class MemberCard:
-    """What staff see of a member: profile and balances, usable coupons, the latest ledger entries."""
+    """What staff see of a member: profile and balances, last orders, usable coupons, the latest ledger entries."""
 
     member: MemberView
     coupons: list[CouponView]
     coupon_count: int
     entries: list[LedgerLine]
-    orders: list[Any] = field(default_factory=list)  # filled by the orders feature (CARD_EXTRAS)
-
-
-# Features that add to the card (orders: the last orders) append `async (uow, member_id) -> dict` here.
-CARD_EXTRAS: list[Callable[[UnitOfWork, int], Awaitable[dict[str, Any]]]] = []
+    orders: list[OrderView]
+    order_count: int
 
 
 def lookups(text: str) -> list[tuple[str, object]]:
@@ -83,8 +80,9 @@ async def card(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, member_id: in
         coupons = await uow.coupons.wallet(member_id, statuses, 0, CARD_COUPONS)
         count = await uow.coupons.count(member_id, statuses)
         entries = await uow.points.lines(member_id, 0, CARD_ENTRIES)
-        orders = [await extra(uow, member_id) for extra in CARD_EXTRAS]
-    return MemberCard(member, coupons, count, entries, orders)
+        orders = await uow.orders.page_of(member_id, 0, CARD_ORDERS)
+        order_count = await uow.orders.count_of(member_id)
+    return MemberCard(member, coupons, count, entries, orders, order_count)
 
 
 async def set_blocked(

@@ -30,6 +30,8 @@ admin-card =
     Points: <b>{$available}</b> available · {$frozen} frozen
     Coupons: {$coupons} usable
 admin-card-coupon = 🎟 <code>{$code}</code> {$name} (until {$until})
+admin-card-orders = <b>Last orders</b> ({$count} in all)
+admin-card-order = 🧾 {$number} · {$status} · {$total} · {$at}
 admin-card-entries = <b>Latest points entries</b>
 admin-entry = #{$id} · {$at} · {$kind} · <b>{$amount}</b> · {$reason}
 admin-status-active = active

@@ -30,6 +30,8 @@ admin-card =
     积分：可用 <b>{$available}</b> · 冻结 {$frozen}
     优惠券：{$coupons} 张可用
 admin-card-coupon = 🎟 <code>{$code}</code> {$name}（有效至 {$until}）
+admin-card-orders = <b>最近订单</b>（共 {$count} 笔）
+admin-card-order = 🧾 {$number} · {$status} · {$total} · {$at}
 admin-card-entries = <b>最近积分明细</b>
 admin-entry = #{$id} · {$at} · {$kind} · <b>{$amount}</b> · {$reason}
 admin-status-active = 正常
