@@ -19,6 +19,7 @@ class ApprovalRequest(Base):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected', 'expired')", name="status_known"),
         Index("ix_approval_requests_status_created", "status", "created_at"),
+        Index("ix_approval_requests_kind_target", "kind", "target_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -28,6 +29,7 @@ class ApprovalRequest(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     amount: Mapped[int] = mapped_column(BigInteger)  # points, or minor units for a refund
     reason: Mapped[str] = mapped_column(String(500))
+    target_id: Mapped[str | None] = mapped_column(String(64))  # what it changes, e.g. a return request's id
     payload: Mapped[dict | None] = mapped_column(JSON)  # what the change needs beyond the above
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

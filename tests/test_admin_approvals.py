@@ -201,3 +201,19 @@ async def test_approvers_are_the_other_admins_and_owners_who_can_be_written_to(u
             await uow.members.remember_telegram_user(telegram_id)
         await uow.commit()
     assert await approvals.approvers(uow, policy, request.requested_by) == sorted([owner, second])
+
+
+async def test_one_target_has_at_most_one_pending_request(uow: UnitOfWork, probe: Probe) -> None:
+    """What a refund of a return request will use: pressing Approve twice opens one request."""
+    policy, owner, second, member_id, _ = await _setup(uow)
+    actor = roles.Actor(second, Role.admin)
+    target = unique("return")
+    async with uow.write():
+        first = await approvals.open_in_uow(uow, actor, "order.refund", member_id, 90_000, "damaged", policy,
+                                            utcnow(), target_id=target)
+        again = await approvals.open_in_uow(uow, actor, "order.refund", member_id, 90_000, "damaged", policy,
+                                            utcnow(), target_id=target)
+        await uow.commit()
+    assert first == again and approvals.needs_approval(policy, "order.refund", 90_000)
+    assert not approvals.needs_approval(policy, "order.refund", policy.approval_refund_threshold)
+    assert await probe.scalar(select(ApprovalRequest.status).where(ApprovalRequest.id == first)) == "pending"

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("member_id", BIG_ID, nullable=True),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("target_id", sa.String(length=64), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("expires_at", UTC, nullable=False),
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_requests")),
     )
     op.create_index("ix_approval_requests_status_created", "approval_requests", ["status", "created_at"])
+    op.create_index("ix_approval_requests_kind_target", "approval_requests", ["kind", "target_id"])
 
 
 def downgrade() -> None:

@@ -34,6 +34,7 @@ class Approval:
     member_id: int | None
     amount: int
     reason: str
+    target_id: str | None
     payload: dict | None
     created_at: datetime
     expires_at: datetime
@@ -108,6 +109,13 @@ class AdminRepository:
             .order_by(APPROVALS.c.created_at, APPROVALS.c.id).limit(limit)
         )
         return [Approval(*row) for row in rows]
+
+    async def pending_for(self, kind: str, target_id: str) -> int | None:
+        """The open request of this kind for this target, if any (one change, one request)."""
+        return await self.session.scalar(
+            select(APPROVALS.c.id).where(APPROVALS.c.kind == kind, APPROVALS.c.target_id == target_id,
+                                         APPROVALS.c.status == "pending").limit(1)
+        )
 
     async def due_approvals(self, now: datetime, limit: int) -> list[int]:
         rows = await self.session.scalars(

@@ -42,12 +42,20 @@ class Decision:
 
 async def open_in_uow(
     uow: UnitOfWork, actor: Actor, kind: str, member_id: int | None, amount: int, reason: str,
-    policy: ShopPolicy, now: datetime, payload: dict[str, Any] | None = None,
+    policy: ShopPolicy, now: datetime, payload: dict[str, Any] | None = None, target_id: str | None = None,
 ) -> int:
-    """Inside the requesting use case's transaction: the request and its audit row."""
+    """Inside the requesting use case's transaction: the request and its audit row.
+
+    With `target_id` (e.g. a return request), a pending request for the same target is returned
+    instead of a second one (press Approve twice: one request). Refunds above
+    APPROVAL_REFUND_THRESHOLD: `needs_approval(policy, "order.refund", amount)`, then this with
+    kind "order.refund", and an executor registered in EXECUTORS["order.refund"].
+    """
+    if target_id is not None and (open_id := await uow.admin.pending_for(kind, target_id)) is not None:
+        return open_id
     request_id = await uow.admin.add_approval(
         kind=kind, status="pending", requested_by=actor.telegram_id, member_id=member_id, amount=amount,
-        reason=reason, payload=payload, created_at=now, expires_at=now + policy.approval_ttl,
+        reason=reason, target_id=target_id, payload=payload, created_at=now, expires_at=now + policy.approval_ttl,
     )
     await audit.record(uow, actor.telegram_id, "approval.request", "approval", request_id, member_id=member_id,
                        after={"kind": kind, "amount": amount, "status": "pending"}, reason=reason, now=now)
