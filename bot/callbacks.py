@@ -257,3 +257,99 @@ class PrivacyCb(CallbackData, prefix="pv"):
 
     action: PrivacyAction
     nonce: str = ""
+
+
+class AdminAction(str, Enum):
+    """/admin (issue 13): the menu, the member card and its actions; `id` is a member unless noted."""
+
+    menu = "menu"
+    find = "find"  # ask for a member number, username, phone or Telegram id
+    card = "card"
+    adjust = "adj"  # a dialog: amount, reason, confirm
+    freeze = "frz"
+    unfreeze = "ufz"
+    entries = "ent"  # recent ledger entries, to revoke one (`ref` entry id on `revoke`)
+    revoke = "rev"
+    coupons = "cps"  # campaigns to issue from (`page`); `issue` with `ref` = campaign id
+    issue = "iss"
+    block = "blk"
+    unblock = "ublk"
+    link = "lnk"
+    confirm = "ok"  # the dialog's pending change (kept in the dialog state, re-checked by the use case)
+    cancel = "x"
+    approvals = "apl"  # pending two-person approvals
+
+
+class AdminCb(CallbackData, prefix="ad"):
+    """Staff only: every handler re-checks the role in the database (bot.filters.IsStaff, then the use case)."""
+
+    action: AdminAction
+    id: int = 0
+    ref: int = 0
+    page: int = 0
+
+
+class CampaignAction(str, Enum):
+    """/admin → coupon campaigns: paged list, pause/resume (`id` campaign), the creation wizard."""
+
+    list = "ls"
+    pause = "ps"
+    resume = "rs"
+    new = "new"
+    choose = "ch"  # a wizard choice button: `value`
+    skip = "sk"
+    create = "ok"
+    cancel = "x"
+
+
+class CampaignCb(CallbackData, prefix="cg"):
+    action: CampaignAction
+    id: int = 0
+    page: int = 0
+    value: str = ""
+
+
+class ApprovalAction(str, Enum):
+    approve = "yes"
+    reject = "no"
+
+
+class ApprovalCb(CallbackData, prefix="apv"):
+    """A two-person approval decision on request `id` (the approver's role is checked in that transaction)."""
+
+    action: ApprovalAction
+    id: int
+
+
+class StaffAction(str, Enum):
+    """/staff (owners): the roster, add an admin or operator, revoke."""
+
+    roster = "ls"
+    add = "add"  # `role` to grant; then the owner types an id or member number (or forwards a message)
+    revoke = "rv"  # ask to confirm revoking `id`
+    revoke_ok = "rvok"
+    cancel = "x"
+
+
+class StaffCb(CallbackData, prefix="sf"):
+    action: StaffAction
+    id: int = 0
+    role: str = ""
+
+
+class AuditAction(str, Enum):
+    """/audit (owners): a page of the log with its filters carried in the data."""
+
+    page = "pg"
+    by_staff = "bs"  # ask for a staff Telegram id
+    by_member = "bm"  # ask for a member number
+    by_action = "ba"  # pick an action
+    clear = "cl"
+
+
+class AuditCb(CallbackData, prefix="au"):
+    action: AuditAction
+    page: int = 0
+    actor: int = 0
+    member: int = 0
+    what: str = ""
