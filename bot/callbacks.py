@@ -357,7 +357,6 @@ class AuditCb(CallbackData, prefix="au"):
 
 class CatalogAction(str, Enum):
     """/admin → catalog (admins): the product list, a product `id`, the add dialog, one field's edit."""
-
     list = "ls"
     show = "sh"
     new = "new"
@@ -376,7 +375,6 @@ class CatalogCb(CallbackData, prefix="ac"):
 
 class StaffOrderAction(str, Enum):
     """/admin → orders: list by `status`, order `id`, ship/deliver/complete, the refund dialog."""
-
     list = "ls"
     show = "sh"
     find = "fd"  # ask for an order number
@@ -393,7 +391,6 @@ class StaffOrderAction(str, Enum):
 
 class StaffOrderCb(CallbackData, prefix="ao"):
     """Staff only: the role is checked in the database by the filter and again by the use case."""
-
     action: StaffOrderAction
     id: int = 0
     page: int = 0
