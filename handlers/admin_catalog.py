@@ -20,6 +20,7 @@ from bot.i18n import Translator
 from bot.keyboards import Button
 from bot.render import error_text, money, quote
 from handlers.admin import refuse, to_menu
+from handlers.shop import short
 from services.errors import DomainError
 from services.orders.catalog import ProductSpec
 from services.policy import ShopPolicy
@@ -44,7 +45,7 @@ async def list_view(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, t: Trans
                     page: int) -> tuple[str, InlineKeyboardMarkup]:
     found = await staff_catalog.page(uow, policy, staff_id, page, PAGE_SIZE)
     rows: list[list[Button]] = [
-        [(t("admin-product-line", name=item.name(lang), price=money(item.price, policy.currency, lang),
+        [(t("admin-product-line", name=short(item.name(lang), 40), price=money(item.price, policy.currency, lang),
             stock=item.stock, state=t("admin-product-on" if item.active else "admin-product-off")),
           CatalogCb(action=Act.show, id=item.id, page=found.page))]
         for item in found.items

@@ -27,6 +27,7 @@ from bot.render import error_text, local_time, money, quote
 from handlers.admin import refuse, to_menu
 from handlers.admin_points import notify_approvers
 from handlers.orders import status
+from handlers.shop import short
 from services.errors import DomainError
 from services.orders.rules import REFUNDABLE
 from services.policy import ShopPolicy
@@ -36,6 +37,9 @@ from services.staff.roles import Role, StaffOnly
 from services.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 8
+# A detail stays far below 4096 characters: 15 lines of at most 60-character names, the last 8 events
+# and the last 8 refunds (each a short line).
+LINES_SHOWN, NAME_SHOWN, EVENTS_SHOWN = 15, 60, 8
 FILTERS = ("", "paid", "shipped", "delivered", "completed", "partially_refunded", "refunded", "pending_payment",
            "cancelled")
 MOVES = {Act.ship_now: "shipped", Act.deliver: "delivered", Act.complete: "completed"}
@@ -95,18 +99,20 @@ def detail_text(t: Translator, lang: str, policy: ShopPolicy, found: StaffOrder)
                points_off=cash(order.points_discount), total=cash(order.total), refunded=cash(order.refunded_amount),
                earned=order.points_earned, payment=quote(found.payment_currency or t("admin-order-no-payment")),
                tracking=quote(order.tracking or "-"))]
-    parts += [t("admin-order-item", name=quote(line.name(lang)), quantity=line.quantity,
-                price=cash(line.unit_price), refunded=line.refunded_quantity) for line in found.lines]
+    parts += [t("admin-order-item", name=quote(short(line.name(lang), NAME_SHOWN)), quantity=line.quantity,
+                price=cash(line.unit_price), refunded=line.refunded_quantity) for line in found.lines[:LINES_SHOWN]]
+    if len(found.lines) > LINES_SHOWN:
+        parts.append(t("admin-order-more", count=len(found.lines) - LINES_SHOWN))
     parts.append(t("admin-order-history"))
     parts += [t("admin-order-event", at=local_time(event.created_at, policy.tz), status=status(t, event.to_status),
-                actor=quote(event.actor)) for event in found.events[-10:]]
+                actor=quote(event.actor)) for event in found.events[-EVENTS_SHOWN:]]
     if found.refunds:
         parts.append(t("admin-order-refunds"))
         parts += [t("admin-order-refund", id=str(refund.id), amount=cash(refund.amount),
                     kind=t("admin-order-refund-full" if refund.full else "admin-order-refund-part"),
                     state=quote(refund.status), revoked=refund.points_revoked, returned=refund.points_returned)
-                  for refund in found.refunds]
-    return "\n".join(parts)[:4000]
+                  for refund in found.refunds[-EVENTS_SHOWN:]]
+    return "\n".join(parts)
 
 
 def detail_view(t: Translator, lang: str, policy: ShopPolicy, found: StaffOrder, role: Role, page: int = 0,
@@ -273,7 +279,7 @@ async def pick_button(callback: CallbackQuery, callback_data: StaffOrderCb, stat
                             ref=ref)
 
     rows: list[list[Button]] = [
-        [(t("admin-refund-line", name=line.name(lang), chosen=chosen.get(str(line.id), 0), left=left[line.id]),
+        [(t("admin-refund-line", name=short(line.name(lang), 40), chosen=chosen.get(str(line.id), 0), left=left[line.id]),
           to(Act.pick, line.id))]
         for line in found.lines if left[line.id] > 0
     ]

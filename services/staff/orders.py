@@ -135,12 +135,12 @@ async def refund(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, order_id: i
     now, lines = now or utcnow(), _chosen(lines)
     async with uow.write():
         actor = await require(uow, policy, staff_id, Role.admin)
-        earlier = await uow.aftersale.refund_by_key(key)
-        if earlier is not None:  # a repeated confirmation: the first result, nothing new
-            return StaffRefund(earlier.amount, RefundDone(earlier, False, await uow.orders.order(order_id)))
-        order = await uow.orders.order_for_update(order_id)
+        order = await uow.orders.order_for_update(order_id)  # refunds of one order queue here
         if order is None:
             raise NotFound("order-not-found")
+        earlier = await uow.aftersale.refund_by_key(key)
+        if earlier is not None:  # a repeated confirmation: the first result, nothing new
+            return StaffRefund(earlier.amount, RefundDone(earlier, False, order))
         amount = await _amount(uow, order, lines)
         if approvals.needs_approval(policy, "order.refund", amount):
             payload = {"order_id": order_id, "key": key, "lines": {str(k): v for k, v in (lines or {}).items()}}

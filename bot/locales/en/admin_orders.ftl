@@ -63,6 +63,7 @@ admin-order-detail =
     Payment: {$payment} · tracking: {$tracking}
 admin-order-no-payment = none
 admin-order-item = • {$name} × {$quantity} @ {$price} (refunded {$refunded})
+admin-order-more = … and {$count} more items
 admin-order-history = <b>History</b>
 admin-order-event = {$at} · {$status} · {$actor}
 admin-order-refunds = <b>Refunds</b>

@@ -63,6 +63,7 @@ admin-order-detail =
     支付：{$payment} · 物流单号：{$tracking}
 admin-order-no-payment = 无
 admin-order-item = • {$name} × {$quantity} @ {$price}（已退 {$refunded}）
+admin-order-more = …… 另有 {$count} 项商品
 admin-order-history = <b>状态记录</b>
 admin-order-event = {$at} · {$status} · {$actor}
 admin-order-refunds = <b>退款记录</b>
