@@ -138,7 +138,7 @@ async def _next(message: Message, state: FSMContext, uow: UnitOfWork, t: Transla
     spec = ProductSpec(answers["name_zh"], answers["name_en"], answers["price"], answers["stock"],
                        category=answers["category"], sku=answers.get("sku"), photo=answers.get("photo"))
     try:
-        product = await staff_catalog.add(uow, policy, message.chat.id, spec)
+        product = await staff_catalog.add(uow, policy, message.chat.id, spec)  # a private chat: the staff member
     except StaffOnly:
         await state.clear()
         return
@@ -178,6 +178,14 @@ async def add_photo(message: Message, state: FSMContext, uow: UnitOfWork, t: Tra
         return
     answers["photo"] = message.photo[-1].file_id  # the largest size
     await _next(message, state, uow, t, lang, policy, answers, step)
+
+
+async def other_content(message: Message, state: FSMContext, t: Translator, policy: ShopPolicy) -> None:
+    """A file, sticker or the like in the dialog: say what is wanted; the question stays open."""
+    data = await state.get_data()
+    step = data.get("step") or data.get("field")
+    key = "admin-product-photo-expected" if step == "photo" else "admin-send-text"
+    await message.answer(f"{t(key)}\n\n{question(t, policy, step)[0]}" if step in STEPS else t(key))
 
 
 async def skip_button(callback: CallbackQuery, state: FSMContext, uow: UnitOfWork, t: Translator, lang: str,
@@ -256,4 +264,6 @@ def create_router() -> Router:
     router.message.register(add_photo, ProductForm.add, F.photo, admin)
     router.message.register(add_typed, ProductForm.add, F.text, ~F.text.startswith("/"), admin)
     router.message.register(edit_answer, ProductForm.edit, F.photo | (F.text & ~F.text.startswith("/")), admin)
+    router.message.register(other_content, ProductForm.add, ~F.text, ~F.photo, admin)
+    router.message.register(other_content, ProductForm.edit, ~F.text, ~F.photo, admin)
     return router

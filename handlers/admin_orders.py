@@ -329,10 +329,9 @@ async def confirmed(callback: CallbackQuery, callback_data: StaffOrderCb, state:
     except DomainError as error:
         await refuse(callback, callback_answer, t, error, policy)
         return
-    currency = policy.currency
     if done.approval_id is not None:
         await notify_approvers(callback.bot, uow, policy, settings.default_language, done.approval_id)
-        notice = t("admin-refund-awaiting", id=str(done.approval_id), amount=money(done.amount, currency, lang))
+        notice = t("admin-refund-awaiting", id=str(done.approval_id), amount=money(done.amount, policy.currency, lang))
     else:
         if done.done.refund.status == "pending":  # Stars: Telegram gives them back now
             await send_star_refunds(callback.bot, uow)

@@ -99,6 +99,10 @@ async def test_an_admin_adds_a_product_with_a_photo_and_edits_it_and_members_see
     sku = await admin.expect_message()
     await admin.press(sku, t("btn-skip"))
     assert shown("admin-product-ask-photo") in sku.text
+    await admin.send("a photo, honest")
+    assert shown("admin-product-photo-expected") in (await admin.expect_message()).text
+    await admin.send_document(png(), "tea.png")  # a file is not a photo: asked again, the dialog goes on
+    assert shown("admin-product-photo-expected") in (await admin.expect_message()).text
     sent = await admin.send_photo(png())
     card = await admin.expect_message()
     assert shown("admin-product-created") in card.text and "乌龙茶 <b>" in card.text
