@@ -353,3 +353,46 @@ class AuditCb(CallbackData, prefix="au"):
     actor: int = 0
     member: int = 0
     what: str = ""
+
+
+class CatalogAction(str, Enum):
+    """/admin → catalog (admins): the product list, a product `id`, the add dialog, one field's edit."""
+    list = "ls"
+    show = "sh"
+    new = "new"
+    edit = "ed"  # ask for `field` of product `id`
+    toggle = "tg"  # active on/off
+    skip = "sk"  # an optional step of the dialog (SKU, photo)
+    cancel = "x"
+
+
+class CatalogCb(CallbackData, prefix="ac"):
+    action: CatalogAction
+    id: int = 0
+    page: int = 0
+    field: str = ""
+
+
+class StaffOrderAction(str, Enum):
+    """/admin → orders: list by `status`, order `id`, ship/deliver/complete, the refund dialog."""
+    list = "ls"
+    show = "sh"
+    find = "fd"  # ask for an order number
+    ship = "sp"  # ask for a tracking number
+    ship_now = "sn"  # ship without one
+    deliver = "dl"
+    complete = "cp"
+    refund = "rf"  # full or partial?
+    full = "ra"  # refund everything left: the confirmation
+    pick = "rp"  # choose lines: `ref` line id +1 (wraps to 0)
+    review = "rv"  # the chosen lines: the confirmation
+    confirm = "ok"
+
+
+class StaffOrderCb(CallbackData, prefix="ao"):
+    """Staff only: the role is checked in the database by the filter and again by the use case."""
+    action: StaffOrderAction
+    id: int = 0
+    page: int = 0
+    status: str = ""
+    ref: int = 0

@@ -11,6 +11,8 @@ def create_routers() -> list[Router]:
     from handlers import (
         admin,
         admin_campaigns,
+        admin_catalog,
+        admin_orders,
         admin_points,
         aftersale,
         audit,
@@ -43,7 +45,7 @@ def create_routers() -> list[Router]:
     features = (
         blocked, coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons,
         privacy, checkout, shop, orders, aftersale, reviews, feedback,  # member features
-        staff_returns, support_desk, stats, admin, admin_points, admin_campaigns, staff, audit,  # staff features
+        staff_returns, support_desk, stats, admin, admin_points, admin_campaigns, admin_catalog, admin_orders, staff, audit,  # staff features
         fallback,
     )
     return [feature.create_router() for feature in features]

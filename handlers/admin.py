@@ -24,6 +24,10 @@ from bot.callbacks import (
     ApprovalCb,
     CampaignAction,
     CampaignCb,
+    CatalogAction,
+    CatalogCb,
+    StaffOrderAction,
+    StaffOrderCb,
     StaffReturnAction,
     StaffReturnCb,
 )
@@ -54,6 +58,8 @@ ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.admin, "admin-btn-campaigns", lambda: CampaignCb(action=CampaignAction.list)),
     (Role.admin, "admin-btn-approvals", lambda: AdminCb(action=AdminAction.approvals)),
     (Role.admin, "admin-btn-returns", lambda: StaffReturnCb(action=StaffReturnAction.queue)),
+    (Role.operator, "admin-btn-orders", lambda: StaffOrderCb(action=StaffOrderAction.list)),
+    (Role.admin, "admin-btn-catalog", lambda: CatalogCb(action=CatalogAction.list)),
 ]
 
 
@@ -270,7 +276,7 @@ async def approvals_button(callback: CallbackQuery, uow: UnitOfWork, t: Translat
 
 def approval_text(t: Translator, policy: ShopPolicy, request: Approval) -> str:
     return t("admin-approval", id=str(request.id), kind=t(f"admin-approval-kind-{request.kind.replace('.', '-')}"),
-             amount=money(request.amount, policy.currency, t.language) if request.kind == "order.refund"
+             amount=money(request.amount, policy.currency, t.language) if request.kind.startswith("order.")
              else f"{request.amount:+d}", member=f"M{request.member_id:06d}" if request.member_id else "-",
              by=str(request.requested_by), reason=quote(request.reason),
              until=local_time(request.expires_at, policy.tz))

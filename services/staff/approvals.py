@@ -157,4 +157,4 @@ async def approvers(uow: UnitOfWork, policy: ShopPolicy, requested_by: int) -> l
 def _load_executors() -> None:
     """The kinds register themselves on import; importing here makes sure they have."""
     from services.orders import returns  # noqa: F401 - registers "order.refund"
-    from services.staff import points  # noqa: F401 - registers "points.adjust"
+    from services.staff import orders, points  # noqa: F401 - register "order.refund_direct", "points.adjust"
