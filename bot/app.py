@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.broadcast_worker import BroadcastQueue, BroadcastRuntime, create_broker
 from bot.commands import setup_commands
+from bot.staff_menus import staff_menus
 from bot.config import Settings
 from bot.dispatcher import build_dispatcher, create_bot, create_storage, shop_policy
 from bot.leader import Leadership, create_lock
@@ -24,6 +25,7 @@ from bot.scheduler import BackgroundJobs
 from bot.update_log import UpdateLog
 from models.database import Database
 from models.migrate import upgrade_to_head
+from services.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -81,6 +83,7 @@ class BotApp:
         """Once per deployment: the leader sets the commands and the webhook, and runs the background jobs."""
         settings = self.settings
         await setup_commands(self.bot, settings.default_language)
+        await staff_menus(self.bot, UnitOfWork(self.database), shop_policy(settings), settings.default_language)
         if settings.webhook_url:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await self.bot.set_webhook(

@@ -13,9 +13,10 @@ MEMBER_COMMANDS += ["shop", "cart", "orders"]
 MEMBER_COMMANDS += ["mydata", "unsubscribe", "subscribe", "delete_account"]
 
 
-def commands(language: str) -> list[BotCommand]:
+def commands(language: str, role: str | None = None) -> list[BotCommand]:
     t = translator(language)
-    return [BotCommand(command=name, description=t(f"cmd-{name}")) for name in MEMBER_COMMANDS]
+    names = MEMBER_COMMANDS + (STAFF_COMMANDS[role] if role else [])
+    return [BotCommand(command=name, description=t(f"cmd-{name}")) for name in names]
 
 
 async def setup_commands(bot: Bot, default_language: str) -> None:
@@ -25,6 +26,21 @@ async def setup_commands(bot: Bot, default_language: str) -> None:
         await bot.set_my_commands(commands(language), scope=BotCommandScopeDefault(), language_code=language)
 
 
-async def set_chat_language(bot: Bot, chat_id: int, language: str) -> None:
-    """After /language, this chat's menu follows the choice instead of the client's language."""
-    await bot.set_my_commands(commands(language), scope=BotCommandScopeChat(chat_id=chat_id))
+async def set_chat_language(bot: Bot, chat_id: int, language: str, role: str | None = None) -> None:
+    """After /language, this chat's menu follows the choice instead of the client's language
+    (a staff chat keeps its staff commands, `role` being the chat's staff role)."""
+    await bot.set_my_commands(commands(language, role), scope=BotCommandScopeChat(chat_id=chat_id))
+
+
+# Staff commands by role (owner, admin, operator), shown only in staff chats, after the member commands.
+STAFF_COMMANDS: dict[str, list[str]] = {
+    "operator": ["admin"],
+    "admin": ["admin", "returns"],
+    "owner": ["admin", "returns", "staff", "audit"],
+}
+
+
+async def set_staff_commands(bot: Bot, chat_id: int, role: str | None, language: str) -> None:
+    """A staff chat's menu: member commands plus its role's; `role` None takes the staff ones away again
+    (the chat keeps the member commands in its language, as after /language)."""
+    await bot.set_my_commands(commands(language, role), scope=BotCommandScopeChat(chat_id=chat_id))

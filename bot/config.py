@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     shop_api_max_skew_seconds: int = Field(default=300, ge=10, le=3600)
     # --- stats and support (PRODUCT.md 5, 8; .env.example "# Stats and support")
     stats_chart_days: int = Field(default=30, ge=7, le=366)
+    # --- staff (PRODUCT.md 5; .env.example "# Staff"): above these a second admin or an owner approves
+    approval_points_threshold: int = Field(default=1_000, ge=0)
+    approval_refund_threshold: int = Field(default=50_000, ge=0)  # minor units
+    approval_ttl_hours: int = Field(default=24, ge=1)
 
     # --- broadcasts (PRODUCT.md 6; .env.example "# Broadcasts")
     # Marketing messages per second, all senders together (Telegram allows about 30 overall).

@@ -51,6 +51,9 @@ def shop_policy(settings: Settings) -> ShopPolicy:
         welcome_coupon=settings.welcome_coupon_campaign,
         orders=order_rules(settings),
         owners=frozenset(settings.owner_ids),
+        approval_points_threshold=settings.approval_points_threshold,
+        approval_refund_threshold=settings.approval_refund_threshold,
+        approval_ttl=timedelta(hours=settings.approval_ttl_hours),
         review_points=settings.review_points,
     )
 

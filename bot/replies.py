@@ -15,6 +15,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.i18n import Translator
+
 # A message older than this is out of sight: the answer comes as a new message.
 OLD_MESSAGE = timedelta(minutes=10)
 # What this process last put on each message: a double tap's second query still carries the message
@@ -141,3 +143,8 @@ async def drop_buttons(message: Message, message_id: int) -> None:
     _SHOWN.pop(key, None)
     with suppress(TelegramBadRequest):
         await message.bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=message_id, reply_markup=None)
+
+
+async def command_in_dialog(message: Message, t: Translator) -> None:
+    """A command typed in the middle of a typed dialog: finish it or /cancel (handled before any dialog)."""
+    await message.answer(t("dialog-command-blocked"))

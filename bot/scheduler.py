@@ -100,6 +100,13 @@ async def send_coupon_nudges(
     return sent
 
 
+async def expire_approvals(database: Database) -> int:
+    """Two-person approval requests older than their time to live (24 h) expire, each audited."""
+    from services.staff import approvals
+
+    return await approvals.expire_due(UnitOfWork(database))
+
+
 async def review_tiers(database: Database, policy: ShopPolicy) -> int:
     return await points.review_tiers(UnitOfWork(database), policy.tiers)
 
@@ -152,6 +159,8 @@ class BackgroundJobs:
                                id="tiers-announce", **options)
         self.scheduler.add_job(housekeeping, IntervalTrigger(hours=6), args=[database, policy],
                                id="housekeeping", **options)
+        self.scheduler.add_job(expire_approvals, IntervalTrigger(minutes=15), args=[database],
+                               id="approvals-expire", **options)
 
         self.scheduler.add_job(expire_orders, IntervalTrigger(minutes=1), args=[database, policy],
                                id="orders-expire", **options)

@@ -9,15 +9,22 @@ from aiogram import Router
 
 def create_routers() -> list[Router]:
     from handlers import (
+        admin,
+        admin_campaigns,
+        admin_catalog,
+        admin_orders,
+        admin_points,
         aftersale,
+        audit,
+        blocked,
         broadcast,
         broadcast_controls,
+        checkout,
         coupon_gifts,
         coupons,
         fallback,
         feedback,
         language,
-        checkout,
         login,
         orders,
         points,
@@ -27,6 +34,7 @@ def create_routers() -> list[Router]:
         registration,
         reviews,
         shop,
+        staff,
         staff_returns,
         start,
         stats,
@@ -34,10 +42,12 @@ def create_routers() -> list[Router]:
     )
 
     # Dialog routers first so their state filters win; the catch-all fallback is last.
+    # A blocked member's updates stop at `blocked`; the staff routers check the role last on each
+    # handler, so member updates pay no query; the catch-all fallback is last.
     features = (
-        coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons, privacy,
-        checkout, shop, orders, aftersale, reviews, feedback,  # member features
-        staff_returns, support_desk, stats,  # staff features (role checked per handler)
+        blocked, coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons,
+        privacy, checkout, shop, orders, aftersale, reviews, feedback,  # member features
+        staff_returns, support_desk, stats, admin, admin_points, admin_campaigns, admin_catalog, admin_orders, staff, audit,  # staff features
         broadcast, broadcast_controls,  # the admins' /broadcast dialog; progress buttons, unsubscribe, blocks
         fallback,
     )

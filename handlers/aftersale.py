@@ -273,10 +273,6 @@ async def cancel(callback: CallbackQuery, callback_data: AftersaleCb, t: Transla
     await replies.show(callback, t("aftersale-cancelled"), _to_order(t, callback_data.id))
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 def create_router() -> Router:
     router = Router(name="aftersale")
     router.message.filter(IsMember())
@@ -294,8 +290,8 @@ def create_router() -> Router:
     router.callback_query.register(photos_done, on(Act.skip), ReturnDialog.photos)
     router.callback_query.register(submit, on(Act.submit))
     router.callback_query.register(cancel, on(Act.cancel))
-    router.message.register(command_in_dialog, ReturnDialog.text, F.text.startswith("/"))
-    router.message.register(command_in_dialog, ReturnDialog.photos, F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, ReturnDialog.text, F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, ReturnDialog.photos, F.text.startswith("/"))
     router.message.register(text_typed, ReturnDialog.text, F.text)
     router.message.register(not_text, ReturnDialog.text)
     router.message.register(photo_sent, ReturnDialog.photos, F.photo)

@@ -229,10 +229,6 @@ async def paid(message: Message, uow: UnitOfWork, t: Translator, policy: ShopPol
     await message.answer(t("order-paid", number=result.order.number, points=result.points_earned), reply_markup=view)
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 def create_router() -> Router:
     """Payments for anyone writing (every pre-checkout query gets its answer); the steps for members."""
     payments = Router(name="payments")
@@ -252,6 +248,6 @@ def create_router() -> Router:
     router.callback_query.register(type_points, on(CheckoutAction.typed))
     router.callback_query.register(pay, on(CheckoutAction.pay))
     router.callback_query.register(cancel, on(CheckoutAction.cancel))
-    router.message.register(command_in_dialog, CheckoutForm.points, F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, CheckoutForm.points, F.text.startswith("/"))
     router.message.register(points_typed, CheckoutForm.points)
     return payments

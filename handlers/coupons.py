@@ -237,10 +237,6 @@ async def code_not_text(message: Message, t: Translator) -> None:
     await message.answer(t("coupons-code-send-text"), reply_markup=code_cancel_keyboard(t))
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 def create_router() -> Router:
     router = Router(name="coupons")
     router.message.filter(IsMember())
@@ -260,7 +256,7 @@ def create_router() -> Router:
     router.callback_query.register(cancel_redeem_button, on(CouponAction.cancel))
     router.callback_query.register(code_begin, on(CouponAction.code))
     router.callback_query.register(code_cancel, on(CouponAction.code_cancel))
-    router.message.register(command_in_dialog, CouponForm.code, F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, CouponForm.code, F.text.startswith("/"))
     router.message.register(code_entered, CouponForm.code, F.text)
     router.message.register(code_not_text, CouponForm.code)
     return router

@@ -208,10 +208,6 @@ async def not_text_or_photo(message: Message, t: Translator) -> None:
     await message.answer(t("feedback-send-text-or-photo"))
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 def create_router() -> Router:
     router = Router(name="feedback")
     router.message.filter(IsMember())
@@ -222,7 +218,7 @@ def create_router() -> Router:
 
     router.message.register(feedback_command, Command("feedback"))
     for state, handler in ((FeedbackForm.compose, draft_added), (FeedbackForm.answer, answer_received)):
-        router.message.register(command_in_dialog, state, F.text.startswith("/"))
+        router.message.register(replies.command_in_dialog, state, F.text.startswith("/"))
         router.message.register(handler, state, F.text | F.photo)
         router.message.register(not_text_or_photo, state)
     router.callback_query.register(new_button, on(TicketAction.new))

@@ -62,10 +62,6 @@ async def cancel(callback: CallbackQuery, state: FSMContext, t: Translator, memb
     await replies.show(callback, f"{t('cancelled')}\n\n{text}", markup)
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 async def got_identifier(message: Message, state: FSMContext, t: Translator) -> None:
     await state.update_data(identifier=message.text.strip()[:254])
     await state.set_state(LoginForm.password)
@@ -159,7 +155,7 @@ def create_router() -> Router:
     router.callback_query.register(begin, MenuCb.filter(F.action == MenuAction.login), IsGuest())
     router.callback_query.register(begin_as_member, MenuCb.filter(F.action == MenuAction.login), IsMember())
     router.callback_query.register(cancel, dialogs, FlowCb.filter(F.action == FlowAction.cancel))
-    router.message.register(command_in_dialog, dialogs, F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, dialogs, F.text.startswith("/"))
     router.message.register(got_identifier, LoginForm.identifier, F.text)
     router.message.register(got_password, LoginForm.password, F.text)
     router.message.register(logout, Command("logout"), IsMember())

@@ -113,10 +113,6 @@ async def cancel_edit_text(
     await message.answer(text, reply_markup=markup)
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 async def got_value(
     message: Message, state: FSMContext, uow: UnitOfWork, member: MemberView, t: Translator, lang: str,
     policy: ShopPolicy,
@@ -184,7 +180,7 @@ def create_router() -> Router:
     router.callback_query.register(edit_field, ProfileCb.filter(F.action == ProfileAction.edit))
     router.callback_query.register(cancel_edit_button, ProfileCb.filter(F.action == ProfileAction.cancel))
     router.message.register(cancel_edit_text, ProfileEdit.value, TextIs("btn-cancel"))
-    router.message.register(command_in_dialog, ProfileEdit.value, F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, ProfileEdit.value, F.text.startswith("/"))
     router.message.register(got_value, ProfileEdit.value, F.text | F.contact)
     router.message.register(not_text, ProfileEdit.value)
     router.message.register(card_command, Command("card"))

@@ -163,10 +163,6 @@ async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("reg-send-text"))
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 def create_router() -> Router:
     router = Router(name="profile_setup")
     router.message.filter(IsMember())
@@ -174,7 +170,7 @@ def create_router() -> Router:
     router.callback_query.register(website_begin, ProfileCb.filter(F.action == ProfileAction.website))
     router.callback_query.register(card_begin, ProfileCb.filter(F.action == ProfileAction.complete))
     router.callback_query.register(card_skip, ProfileCard.value, ProfileCb.filter(F.action == ProfileAction.skip))
-    router.message.register(command_in_dialog, StateFilter(WebsiteLogin, ProfileCard), F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, StateFilter(WebsiteLogin, ProfileCard), F.text.startswith("/"))
     router.message.register(website_username, WebsiteLogin.username, F.text, ~F.text.startswith("/"))
     router.message.register(website_password, WebsiteLogin.password, F.text, ~F.text.startswith("/"))
     router.message.register(card_answer, ProfileCard.value, F.text, ~F.text.startswith("/"))

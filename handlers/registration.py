@@ -156,10 +156,6 @@ async def _back(event: Event, state: FSMContext, t: Translator, settings: Settin
 
 # --- typed answers ---------------------------------------------------------------------------
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 async def _reject(message: Message, state: FSMContext, step: State, t: Translator, settings: Settings, error: DomainError) -> None:
     await ask(message, state, step, t, settings, notice=error_text(t, error, settings.tz))
 
@@ -336,7 +332,7 @@ def create_router() -> Router:
     router.message.register(cancel_text, StateFilter(RegistrationForm), TextIs("btn-cancel"))
     router.callback_query.register(back_button, StateFilter(RegistrationForm), FlowCb.filter(F.action == FlowAction.back))
     router.message.register(back_text, StateFilter(RegistrationForm), TextIs("btn-back"))
-    router.message.register(command_in_dialog, StateFilter(RegistrationForm), F.text.startswith("/"))
+    router.message.register(replies.command_in_dialog, StateFilter(RegistrationForm), F.text.startswith("/"))
     router.message.register(got_username, F_.username, F.text)
     router.message.register(got_password, F_.password, F.text)
     router.message.register(got_email, F_.email, F.text)

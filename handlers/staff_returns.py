@@ -20,6 +20,7 @@ from bot.filters import IsStaff
 from bot.i18n import Translator
 from bot.keyboards import Button
 from bot.refunds import send_star_refunds, tell_member
+from handlers.admin_points import notify_approvers
 from bot.render import error_text, local_time, money, quote
 from handlers.orders import status
 from services.errors import DomainError
@@ -146,11 +147,16 @@ async def approve(callback: CallbackQuery, callback_data: StaffReturnCb, uow: Un
     except DomainError as error:
         callback_answer.text, callback_answer.show_alert = error_text(t, error, policy.tz), True
         return
+    back = keyboards.inline([[(t("staff-return-btn-queue"), StaffReturnCb(action=Act.queue, page=callback_data.page))]])
+    if decision.approval_id is not None:  # above the threshold: a second admin decides
+        await notify_approvers(callback.bot, uow, policy, settings.default_language, decision.approval_id)
+        await replies.show(callback, t("staff-return-awaiting-approval", id=decision.request.id,
+                                       approval=decision.approval_id), back)
+        return
     await _announce(callback.bot, uow, decision, settings)
     order = decision.order
     text = t("staff-return-approved", id=decision.request.id, status=status(t, order.status),
              amount=money(decision.refund.refund.amount, order.currency, lang))
-    back = keyboards.inline([[(t("staff-return-btn-queue"), StaffReturnCb(action=Act.queue, page=callback_data.page))]])
     await replies.show(callback, text, back)
 
 

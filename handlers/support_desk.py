@@ -177,10 +177,6 @@ async def not_text_or_photo(message: Message, t: Translator) -> None:
     await message.answer(t("desk-send-text-or-photo"))
 
 
-async def command_in_dialog(message: Message, t: Translator) -> None:
-    await message.answer(t("dialog-command-blocked"))
-
-
 def create_router() -> Router:
     """IsStaff comes after the cheap filters, so only staff commands and buttons cost a role query."""
     router = Router(name="support_desk")
@@ -190,7 +186,7 @@ def create_router() -> Router:
         return DeskCb.filter(F.action == action)
 
     router.message.register(tickets_command, Command("tickets"), staff)
-    router.message.register(command_in_dialog, DeskForm.reply, F.text.startswith("/"), staff)
+    router.message.register(replies.command_in_dialog, DeskForm.reply, F.text.startswith("/"), staff)
     router.message.register(reply_received, DeskForm.reply, F.text | F.photo, staff)
     router.message.register(not_text_or_photo, DeskForm.reply, staff)
     router.callback_query.register(queue_button, on(DeskAction.queue), staff)

@@ -1,6 +1,7 @@
 """Database tables and the async repository layer."""
 
 from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
+from models.approvals import ApprovalRequest
 from models.base import Base
 from models.broadcasts import Broadcast, BroadcastDelivery
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
@@ -12,6 +13,7 @@ from models.staff import AuditRecord, StaffRole
 from models.support import Ticket, TicketMessage
 
 __all__ = [
+    "ApprovalRequest",
     "AuditRecord",
     "Base",
     "Broadcast",

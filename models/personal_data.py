@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Table, false, or_, select
 
 # The module of every table declared below, so `table()` finds it in Base.metadata (a new table: add its module).
 import models.aftersale  # noqa: F401
+import models.approvals  # noqa: F401
 import models.broadcasts  # noqa: F401
 import models.coupons  # noqa: F401
 import models.members  # noqa: F401
@@ -156,6 +157,11 @@ REGISTRY: tuple[PersonalTable, ...] = (
     PersonalTable(
         "staff_roles", by_telegram("telegram_id"), "keep", owners=("telegram_id",),
         why="a staff role belongs to the Telegram account, not the shopper account: owners revoke it, not a deletion",
+    ),
+    PersonalTable(
+        "approval_requests", by("member_id"), "anonymise", owners=("member_id",),
+        other_users=("requested_by", "decided_by"), erase={"reason": ERASED, "payload": None},
+        why="who asked, who approved and the amount stay in the record; the reason may quote the member",
     ),
     PersonalTable("cart_items", by("member_id"), "delete", owners=("member_id",), why="serves only the member"),
     PersonalTable(

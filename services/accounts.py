@@ -178,10 +178,16 @@ def _token_hash(token: str) -> str:
 
 async def create_link_token(uow: UnitOfWork, member_id: int, ttl: timedelta) -> str:
     """A one-time deep-link token (`/start link_<token>`); only its hash is stored."""
-    token = secrets.token_urlsafe(24)
     async with uow.write():
-        await uow.logins.add_link_token(_token_hash(token), member_id, utcnow() + ttl)
+        token = await link_token_in_open_uow(uow, member_id, ttl)
         await uow.commit()
+    return token
+
+
+async def link_token_in_open_uow(uow: UnitOfWork, member_id: int, ttl: timedelta) -> str:
+    """`create_link_token` inside the caller's open unit of work (staff tools audit it there)."""
+    token = secrets.token_urlsafe(24)
+    await uow.logins.add_link_token(_token_hash(token), member_id, utcnow() + ttl)
     return token
 
 

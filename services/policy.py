@@ -36,3 +36,7 @@ class ShopPolicy:
     orders: OrderRules = OrderRules()
     review_points: int = 20  # for reviewing a completed order, once
     owners: frozenset[int] = frozenset()  # OWNER_IDS: Telegram ids with every staff right
+    # Two-person approval: a staff points adjustment (absolute) or a refund (minor units) above these.
+    approval_points_threshold: int = 1_000
+    approval_refund_threshold: int = 50_000
+    approval_ttl: timedelta = timedelta(hours=24)

@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
+from models.repositories.admin import AdminRepository
 from models.repositories.broadcasts import BroadcastRepository
 from models.repositories.aftersale import AftersaleRepository
 from models.repositories.catalog import CatalogRepository
@@ -124,6 +125,10 @@ class UnitOfWork:
     @property
     def staff(self) -> StaffRepository:
         return StaffRepository(self.session)
+
+    @property
+    def admin(self) -> AdminRepository:
+        return AdminRepository(self.session)
 
     @property
     def updates(self) -> UpdateLogRepository:

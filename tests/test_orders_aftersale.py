@@ -118,7 +118,8 @@ async def test_return_requests_window_one_open_approve_and_reject(uow: UnitOfWor
     await refused("return-already-decided", returns.approve(uow, POLICY, admin, second.id))  # replayed
     assert await probe.scalar(select(Refund.id).where(Refund.order_id == order.id).order_by(Refund.id.desc())) \
         == approved.refund.refund.id
-    actions = await probe.scalars(select(AuditRecord.action).where(AuditRecord.target_id.in_([str(first.id), str(second.id)]))
+    actions = await probe.scalars(select(AuditRecord.action).where(AuditRecord.target_type == "return_request",
+                                                                  AuditRecord.target_id.in_([str(first.id), str(second.id)]))
                                   .order_by(AuditRecord.id))
     assert actions == ["return.reject", "return.approve"]
 
@@ -145,3 +146,26 @@ async def test_a_review_earns_points_once_and_only_for_a_completed_own_order(uow
     after = await balances(probe, member_id)
     assert after[0] == before[0] + 20 and not await reviews.can_review(uow, member_id, order.id)
     assert await probe.scalar(select(Order.status).where(Order.id == order.id)) == "completed"
+
+
+async def test_a_refund_above_the_limit_waits_for_a_second_admin(uow: UnitOfWork, probe: Probe) -> None:
+    from services.staff import approvals
+
+    policy = ShopPolicy(owners=frozenset({OWNER}), tz=SHANGHAI, approval_refund_threshold=5_000)
+    first, second = next_telegram_id(), next_telegram_id()
+    for admin in (first, second):
+        await grant(uow, policy, OWNER, admin, Role.admin)
+    member_id, order, _ = await paid_order(uow, probe)
+    request = await returns.open_request(uow, member_id, ReturnForm(order.id, "refund", "late"))
+    asked = await returns.approve(uow, policy, first, request.id)
+    assert asked.approval_id is not None and asked.refund is None and asked.request.status == "open"
+    assert await returns.approve(uow, policy, first, request.id) == asked  # pressed twice: one approval request
+    assert await probe.scalar(select(Order.status).where(Order.id == order.id)) == "paid"
+    await refused("approval-self", approvals.approve(uow, policy, first, asked.approval_id))
+    decided = await approvals.approve(uow, policy, second, asked.approval_id)
+    assert decided.result == {"refund": order.total, "order_status": "refunded"}
+    assert await probe.scalar(select(Order.status).where(Order.id == order.id)) == "refunded"
+    await refused("approval-decided", approvals.approve(uow, policy, OWNER, asked.approval_id))
+    await refused("return-already-decided", returns.approve(uow, policy, second, request.id))
+    assert len(await probe.scalars(select(Refund.id).where(Refund.order_id == order.id))) == 1
+    assert await points.audit(uow) == []

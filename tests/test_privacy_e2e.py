@@ -31,6 +31,7 @@ from sandbox.emulator import ChatMessage, SimUser
 from services import accounts, coupons, members, orders, points, privacy, support
 from services.orders import Charge, ProductSpec, returns, reviews
 from services.orders.rules import sign_payload
+from services.staff import points as staff_points
 from services.coupons import CampaignSpec
 from services.errors import NotAllowed
 from services.staff import audit, roles
@@ -135,6 +136,8 @@ async def shopping(bot_env: BotEnv, member_id: int, telegram_id: int, address: s
     await reviews.review(uow, member_id, order.id, 4, f"great, from {address}", 5, policy.tz)
     await orders.add_to_cart(uow, member_id, first)
     await support.open_ticket(uow, member_id, "question", f"where is it? {address}", ["photo-2"], order.id)
+    await staff_points.adjust(uow, policy, OWNER_ID, member_id, policy.approval_points_threshold + 1,
+                              f"goodwill for {address}", unique("adjust"))  # waits for a second admin
 
 
 async def marketing(bot_env: BotEnv, member_id: int, telegram_id: int) -> None:
@@ -220,7 +223,8 @@ async def test_mydata_holds_every_table_of_the_member_and_nobody_elses(bot_env: 
     assert {(row["giver_id"], row["receiver_id"]) for row in tables["coupon_gifts"]} == {
         ("you", "another member"), ("you", None), ("another member", "you")}
     assert ("someone else", {"phone": a.phone}) in [(row["actor_id"], row["after"]) for row in tables["audit_log"]]
-    assert {row["action"] for row in tables["audit_log"]} == {"member.edit", "return.approve", "ticket.open"}
+    assert {row["action"] for row in tables["audit_log"]} == {"member.edit", "return.approve", "ticket.open",
+                                                               "approval.request"}
     assert all("token_hash" not in row or row["token_hash"] == "set" for row in tables["coupon_gifts"])
     assert {row["received_from"] for row in tables["coupons"]} == {None, "another member"}
 

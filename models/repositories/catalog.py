@@ -77,6 +77,25 @@ class CatalogRepository:
         )
         return [ProductView(*row) for row in await self.session.execute(query)]
 
+    async def count_all(self) -> int:
+        return await self.session.scalar(select(func.count()).select_from(PRODUCTS))
+
+    async def all_products(self, offset: int, limit: int) -> list[ProductView]:
+        """Active and inactive products, newest first (the staff catalog)."""
+        query = select(*_PRODUCT_COLUMNS).order_by(PRODUCTS.c.id.desc()).offset(offset).limit(limit)
+        return [ProductView(*row) for row in await self.session.execute(query)]
+
+    async def product_for_update(self, product_id: int) -> ProductView | None:
+        query = select(*_PRODUCT_COLUMNS).where(PRODUCTS.c.id == product_id).with_for_update()
+        row = (await self.session.execute(query)).first()
+        return ProductView(*row) if row else None
+
+    async def update_product(self, product_id: int, now: datetime, **values: Any) -> bool:
+        result = await self.session.execute(
+            update(PRODUCTS).where(PRODUCTS.c.id == product_id).values(updated_at=now, **values)
+        )
+        return result.rowcount == 1
+
     async def take_stock(self, product_id: int, quantity: int, now: datetime) -> bool:
         """Reserve `quantity` of an active product if that many are left (the row stays locked until commit)."""
         result = await self.session.execute(

@@ -158,6 +158,17 @@ class OrderRepository:
         )
         return [OrderView(*row) for row in await self.session.execute(query)]
 
+    async def count_by_status(self, status: str | None) -> int:
+        query = select(func.count()).select_from(ORDERS)
+        return await self.session.scalar(query.where(ORDERS.c.status == status) if status else query)
+
+    async def page_by_status(self, status: str | None, offset: int, limit: int) -> list[OrderView]:
+        """All members' orders (staff), newest first, optionally of one status."""
+        query = select(*_ORDER_COLUMNS).order_by(ORDERS.c.id.desc()).offset(offset).limit(limit)
+        if status:
+            query = query.where(ORDERS.c.status == status)
+        return [OrderView(*row) for row in await self.session.execute(query)]
+
     async def due_unpaid(self, before: datetime, limit: int) -> list[int]:
         query = (
             select(ORDERS.c.id)

@@ -83,15 +83,20 @@ async def issue(uow: UnitOfWork, campaign_id: int, member_id: int, now: datetime
     """Staff (or automation) give a member a coupon of any channel; it takes stock, not the member's limit."""
     now = now or utcnow()
     async with uow.write():
-        campaign = await uow.coupons.campaign(campaign_id)
-        if campaign is None:
-            raise NotFound("coupon-campaign-not-found")
-        if await uow.members.view(member_id) is None:
-            raise NotFound("member-not-found")
-        await _take_stock(uow, campaign, now)
-        coupon = await _add_coupon(uow, campaign, member_id, now)
+        coupon = await issue_open(uow, campaign_id, member_id, now)
         await uow.commit()
     return coupon
+
+
+async def issue_open(uow: UnitOfWork, campaign_id: int, member_id: int, now: datetime) -> CouponView:
+    """`issue` inside the caller's open unit of work (the staff tool adds its role check and audit row)."""
+    campaign = await uow.coupons.campaign(campaign_id)
+    if campaign is None:
+        raise NotFound("coupon-campaign-not-found")
+    if await uow.members.view(member_id) is None:
+        raise NotFound("member-not-found")
+    await _take_stock(uow, campaign, now)
+    return await _add_coupon(uow, campaign, member_id, now)
 
 
 async def issue_in_open_uow(uow: UnitOfWork, campaign_code: str, member_id: int, now: datetime) -> CouponView | None:

@@ -54,24 +54,32 @@ def checked(spec: CampaignSpec) -> CampaignSpec:
 async def create_campaign(uow: UnitOfWork, spec: CampaignSpec, now: datetime | None = None) -> int:
     spec = checked(spec)
     async with uow.write():
-        if await uow.coupons.campaign_by(code=spec.code) is not None:
-            raise Conflict("coupon-campaign-exists", "code")
-        if spec.redeem_code and await uow.coupons.campaign_by(redeem_code=spec.redeem_code) is not None:
-            raise Conflict("coupon-redeem-code-exists", "redeem_code")
-        campaign_id = await uow.coupons.add_campaign(**asdict(spec), claimed=0, active=True,
-                                                     created_at=now or utcnow())
+        campaign_id = await create_in_open_uow(uow, spec, now or utcnow())
         await uow.commit()
     return campaign_id
+
+
+async def create_in_open_uow(uow: UnitOfWork, spec: CampaignSpec, now: datetime) -> int:
+    """Add a checked campaign inside the caller's open unit of work (the staff tool audits it there)."""
+    if await uow.coupons.campaign_by(code=spec.code) is not None:
+        raise Conflict("coupon-campaign-exists", "code")
+    if spec.redeem_code and await uow.coupons.campaign_by(redeem_code=spec.redeem_code) is not None:
+        raise Conflict("coupon-redeem-code-exists", "redeem_code")
+    return await uow.coupons.add_campaign(**asdict(spec), claimed=0, active=True, created_at=now)
 
 
 async def set_active(uow: UnitOfWork, campaign_id: int, active: bool) -> bool:
     """Pause (False) or resume (True); False when it already was so."""
     async with uow.write():
-        if await uow.coupons.campaign(campaign_id) is None:
-            raise NotFound("coupon-campaign-not-found")
-        changed = await uow.coupons.set_active(campaign_id, active)
+        changed = await set_active_in_open_uow(uow, campaign_id, active)
         await uow.commit()
     return changed
+
+
+async def set_active_in_open_uow(uow: UnitOfWork, campaign_id: int, active: bool) -> bool:
+    if await uow.coupons.campaign(campaign_id) is None:
+        raise NotFound("coupon-campaign-not-found")
+    return await uow.coupons.set_active(campaign_id, active)
 
 
 async def pause(uow: UnitOfWork, campaign_id: int) -> bool:

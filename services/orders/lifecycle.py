@@ -90,27 +90,35 @@ async def advance(
 
     Delivery starts the return window: the order's earned points become available when it ends.
     """
-    if target not in ("shipped", "delivered", "completed"):
-        raise ValueError(f"advance moves to shipped, delivered or completed, not {target!r}")
-    now = now or utcnow()
     async with uow.write():
-        order = await uow.orders.order_for_update(order_id)
-        if order is None:
-            raise NotFound("order-not-found")
-        check_transition(order.status, target)
-        values: dict = {f"{target}_at": now}
-        if target == "shipped" and tracking:
-            values["tracking"] = tracking[:100]
-        if target == "delivered":
-            values["return_window_ends_at"] = now + return_window
-        if not await uow.orders.move(order_id, order.status, target, now, **values):
-            raise NotFound("order-not-found")
-        if target == "delivered" and order.earn_entry_id is not None:
-            await uow.orders.release_earned_at(order.earn_entry_id, now + return_window)
-        await uow.orders.add_event(order_id, order.status, target, actor, now, note=note)
-        order = await uow.orders.order(order_id)
+        order = await advance_in_open_uow(uow, order_id, target, actor, return_window=return_window, note=note,
+                                          tracking=tracking, now=now or utcnow())
         await uow.commit()
     return order
+
+
+async def advance_in_open_uow(
+    uow: UnitOfWork, order_id: int, target: str, actor: str, *, return_window: timedelta, now: datetime,
+    note: str | None = None, tracking: str | None = None,
+) -> OrderView:
+    """`advance` inside the caller's transaction (staff tools add their role check and audit row to it)."""
+    if target not in ("shipped", "delivered", "completed"):
+        raise ValueError(f"advance moves to shipped, delivered or completed, not {target!r}")
+    order = await uow.orders.order_for_update(order_id)
+    if order is None:
+        raise NotFound("order-not-found")
+    check_transition(order.status, target)
+    values: dict = {f"{target}_at": now}
+    if target == "shipped" and tracking:
+        values["tracking"] = tracking[:100]
+    if target == "delivered":
+        values["return_window_ends_at"] = now + return_window
+    if not await uow.orders.move(order_id, order.status, target, now, **values):
+        raise NotFound("order-not-found")
+    if target == "delivered" and order.earn_entry_id is not None:
+        await uow.orders.release_earned_at(order.earn_entry_id, now + return_window)
+    await uow.orders.add_event(order_id, order.status, target, actor, now, note=note)
+    return await uow.orders.order(order_id)
 
 
 async def ship(uow: UnitOfWork, order_id: int, actor: str, *, return_window: timedelta, tracking: str | None = None,

@@ -79,9 +79,12 @@ async def refund(uow: UnitOfWork, request: RefundRequest, tz: ZoneInfo, now: dat
 
 
 async def refund_in_open_uow(
-    uow: UnitOfWork, request: RefundRequest, tz: ZoneInfo, now: datetime | None = None,
+    uow: UnitOfWork, request: RefundRequest, tz: ZoneInfo, now: datetime | None = None, *, notified: bool = False,
 ) -> RefundDone:
-    """Give money back for an order: amounts, lines, points, coupon, stock and status, once per key."""
+    """Give money back for an order: amounts, lines, points, coupon, stock and status, once per key.
+
+    `notified`: the caller tells the member itself; otherwise the status notice job does.
+    """
     now = now or utcnow()
     earlier = await uow.aftersale.refund_by_key(request.key)
     if earlier is not None:
@@ -117,7 +120,8 @@ async def refund_in_open_uow(
                                    coupon_restored=bool(restored), restocked=full)
     if not await uow.orders.move(order.id, order.status, target, now):
         raise NotAllowed("refund-not-refundable", status=order.status)
-    await uow.orders.add_event(order.id, order.status, target, request.actor, now, note=f"refund:{amount}")
+    await uow.orders.add_event(order.id, order.status, target, request.actor, now, note=f"refund:{amount}",
+                               notified=notified)
     return RefundDone(await uow.aftersale.refund_by_key(request.key), True, await uow.orders.order(order.id))
 
 

@@ -12,15 +12,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from models.base import utcnow
+from models.repositories.admin import Approval
 from models.repositories.aftersale import RequestView
 from models.repositories.orders import OrderView
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from services.orders.refunds import RefundDone, RefundRequest, refund_in_open_uow
+from services.orders.refunds import RefundDone, RefundRequest, line_amount, refund_in_open_uow
 from services.orders.rules import returnable
 from services.paging import Page, clamp
 from services.policy import ShopPolicy
-from services.staff import audit
-from services.staff.roles import Role, require
+from services.staff import approvals, audit
+from services.staff.roles import Actor, Role, require
 from services.unit_of_work import UnitOfWork
 
 KINDS = ("refund", "return")
@@ -49,6 +50,7 @@ class Decision:
     refund: RefundDone | None
     telegram_id: int | None  # the member's chat, to tell them
     language: str | None
+    approval_id: int | None = None  # above the threshold: waiting for a second admin, nothing refunded yet
 
 
 def _checked(form: ReturnForm) -> ReturnForm:
@@ -91,26 +93,68 @@ async def open_request(uow: UnitOfWork, member_id: int, form: ReturnForm, now: d
 async def approve(
     uow: UnitOfWork, policy: ShopPolicy, staff_id: int, request_id: int, now: datetime | None = None,
 ) -> Decision:
-    """An admin approves: the request closes and its refund runs, in one transaction, once."""
+    """An admin approves: the request closes and its refund runs, in one transaction, once.
+
+    A refund above APPROVAL_REFUND_THRESHOLD becomes a two-person approval request instead
+    (`Decision.approval_id`); the request stays open until another admin or an owner approves it,
+    and then the refund runs in the approving transaction (`_execute_refund`).
+    """
     now = now or utcnow()
     async with uow.write():
         actor = await require(uow, policy, staff_id, Role.admin)
         request = await _open_request(uow, request_id)
-        await uow.aftersale.decide(request_id, "approved", actor.telegram_id, now, None)
-        status_before = (await uow.orders.order(request.order_id)).status
-        lines = await uow.aftersale.request_lines(request_id)
-        done = await refund_in_open_uow(uow, RefundRequest(
-            request.order_id, f"return:{request_id}", f"staff:{actor.telegram_id}", lines or None,
-            reason=request.reason_code, request_id=request_id,
-        ), policy.tz, now)
-        await audit.record(
-            uow, actor.telegram_id, "return.approve", "return_request", request_id, member_id=request.member_id,
-            before={"status": "open", "order_status": status_before},
-            after={"status": "approved", "refund": done.refund.amount, "order_status": done.order.status}, now=now,
-        )
+        amount = await _refund_amount(uow, request)
+        if approvals.needs_approval(policy, "order.refund", amount):
+            approval_id = await approvals.open_in_uow(
+                uow, actor, "order.refund", request.member_id, amount, f"return #{request_id}", policy, now,
+                {"request_id": request_id}, target_id=f"return:{request_id}",
+            )
+            decision = await _decision(uow, request_id, await uow.orders.order(request.order_id), None, approval_id)
+            await uow.commit()
+            return decision
+        done = await _approve_in_uow(uow, actor.telegram_id, request, policy.tz, now, notified=True)
         decision = await _decision(uow, request_id, done.order, done)
         await uow.commit()
     return decision
+
+
+async def _refund_amount(uow: UnitOfWork, request: RequestView) -> int:
+    order = await uow.orders.order(request.order_id)
+    chosen = await uow.aftersale.request_lines(request.id)
+    if not chosen:
+        return order.total - order.refunded_amount
+    return line_amount(order, await uow.orders.lines(order.id), chosen)[0]
+
+
+async def _approve_in_uow(
+    uow: UnitOfWork, staff_id: int, request: RequestView, tz: ZoneInfo, now: datetime, *, notified: bool,
+) -> RefundDone:
+    """Close the open request and run its refund (once: the refund's key is the request)."""
+    if not await uow.aftersale.decide(request.id, "approved", staff_id, now, None):
+        raise Conflict("return-already-decided")
+    status_before = (await uow.orders.order(request.order_id)).status
+    lines = await uow.aftersale.request_lines(request.id)
+    done = await refund_in_open_uow(uow, RefundRequest(
+        request.order_id, f"return:{request.id}", f"staff:{staff_id}", lines or None,
+        reason=request.reason_code, request_id=request.id,
+    ), tz, now, notified=notified)
+    await audit.record(
+        uow, staff_id, "return.approve", "return_request", request.id, member_id=request.member_id,
+        before={"status": "open", "order_status": status_before},
+        after={"status": "approved", "refund": done.refund.amount, "order_status": done.order.status}, now=now,
+    )
+    return done
+
+
+async def _execute_refund(uow: UnitOfWork, approval: Approval, actor: Actor, now: datetime,
+                          policy: ShopPolicy) -> dict[str, object]:
+    """The second admin approved: the refund runs now; the member hears of it from the status notice."""
+    request = await _open_request(uow, int((approval.payload or {})["request_id"]))
+    done = await _approve_in_uow(uow, approval.requested_by, request, policy.tz, now, notified=False)
+    return {"refund": done.refund.amount, "order_status": done.order.status}
+
+
+approvals.EXECUTORS["order.refund"] = _execute_refund
 
 
 async def reject(
@@ -142,10 +186,11 @@ async def _open_request(uow: UnitOfWork, request_id: int) -> RequestView:
     return request
 
 
-async def _decision(uow: UnitOfWork, request_id: int, order: OrderView, done: RefundDone | None) -> Decision:
+async def _decision(uow: UnitOfWork, request_id: int, order: OrderView, done: RefundDone | None,
+                    approval_id: int | None = None) -> Decision:
     request = await uow.aftersale.request(request_id)
     telegram_id, language = await uow.aftersale.member_chat(request.member_id)
-    return Decision(request, order, done, telegram_id, language)
+    return Decision(request, order, done, telegram_id, language, approval_id)
 
 
 @dataclass(frozen=True, slots=True)

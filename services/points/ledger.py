@@ -97,17 +97,57 @@ async def spend(
     return await _run(uow, lambda ledger: postings.debit(ledger, entry, amount, now))
 
 
+def adjust_work(
+    member_id: int, amount: int, key: str, *, reason: str, tz: ZoneInfo, staff_id: int | None, now: datetime,
+) -> Callable[[Ledger], Posted]:
+    """The ledger work of a staff correction, for a use case that runs it in its own open unit of work."""
+    if amount == 0:
+        raise InvalidInput("points-amount-nonzero")
+    entry = _staff_entry(member_id, "adjust", key, reason, staff_id)
+    if amount > 0:
+        return lambda ledger: postings.credit(ledger, entry, amount, now, expiry_for(now, tz))
+    return lambda ledger: postings.debit(ledger, entry, -amount, now)
+
+
+def freeze_work(member_id: int, amount: int, key: str, *, reason: str, staff_id: int | None,
+                now: datetime) -> Callable[[Ledger], Posted]:
+    entry = _staff_entry(member_id, "freeze", key, reason, staff_id)
+    return lambda ledger: postings.hold(ledger, entry, postings.positive(amount), now)
+
+
+def unfreeze_work(member_id: int, amount: int, key: str, *, reason: str, staff_id: int | None,
+                  now: datetime) -> Callable[[Ledger], Posted]:
+    entry = _staff_entry(member_id, "unfreeze", key, reason, staff_id)
+    return lambda ledger: postings.release_hold(ledger, entry, postings.positive(amount), now)
+
+
+def revoke_work(entry_id: int, *, reason: str, tz: ZoneInfo, staff_id: int | None, now: datetime,
+                member_id: int | None = None) -> Callable[[Ledger], Posted]:
+    """Reverse entry `entry_id`; with `member_id`, only an entry of that member (staff screens)."""
+    reason = postings.checked_reason(reason)
+
+    def work(ledger: Ledger) -> Posted:
+        original = ledger.entry(entry_id)
+        if original is None or (member_id is not None and original.member_id != member_id):
+            raise NotFound("points-entry-not-found")
+        entry = Entry(original.member_id, "revoke", 0, 0, f"revoke:{entry_id}", reason=reason,
+                      reverses_id=entry_id, **_staff(staff_id))
+        if original.kind in REVOCABLE_CREDITS and original.amount > 0:
+            return postings.revoke_credit(ledger, original.id, original.amount, entry, now)
+        if original.kind in REVOCABLE_DEBITS and original.amount < 0:
+            return postings.credit(ledger, entry, -original.amount, now, expiry_for(now, tz))
+        raise NotAllowed("points-not-revocable")
+
+    return work
+
+
 async def adjust(
     uow: UnitOfWork, member_id: int, amount: int, key: str, *, reason: str, tz: ZoneInfo,
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Posted:
     """Staff correction by a signed amount; the reason is mandatory (it is the audit trail)."""
-    if amount == 0:
-        raise InvalidInput("points-amount-nonzero")
-    entry, now = _staff_entry(member_id, "adjust", key, reason, staff_id), now or utcnow()
-    if amount > 0:
-        return await _run(uow, lambda ledger: postings.credit(ledger, entry, amount, now, expiry_for(now, tz)))
-    return await _run(uow, lambda ledger: postings.debit(ledger, entry, -amount, now))
+    work = adjust_work(member_id, amount, key, reason=reason, tz=tz, staff_id=staff_id, now=now or utcnow())
+    return await _run(uow, work)
 
 
 async def freeze(
@@ -115,8 +155,7 @@ async def freeze(
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Posted:
     """Hold available points (e.g. during a dispute): soonest-expiring lots first."""
-    entry, now = _staff_entry(member_id, "freeze", key, reason, staff_id), now or utcnow()
-    return await _run(uow, lambda ledger: postings.hold(ledger, entry, postings.positive(amount), now))
+    return await _run(uow, freeze_work(member_id, amount, key, reason=reason, staff_id=staff_id, now=now or utcnow()))
 
 
 async def unfreeze(
@@ -124,8 +163,8 @@ async def unfreeze(
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Posted:
     """Give back points staff held; points waiting for an order's return window are not touched."""
-    entry, now = _staff_entry(member_id, "unfreeze", key, reason, staff_id), now or utcnow()
-    return await _run(uow, lambda ledger: postings.release_hold(ledger, entry, postings.positive(amount), now))
+    work = unfreeze_work(member_id, amount, key, reason=reason, staff_id=staff_id, now=now or utcnow())
+    return await _run(uow, work)
 
 
 async def revoke(
@@ -137,19 +176,4 @@ async def revoke(
     A credit is taken back from what is left of its own lot first; a spend or negative
     adjustment is given back as a new lot.
     """
-    reason = postings.checked_reason(reason)
-    now = now or utcnow()
-
-    def work(ledger: Ledger) -> Posted:
-        original = ledger.entry(entry_id)
-        if original is None:
-            raise NotFound("points-entry-not-found")
-        entry = Entry(original.member_id, "revoke", 0, 0, f"revoke:{entry_id}", reason=reason,
-                      reverses_id=entry_id, **_staff(staff_id))
-        if original.kind in REVOCABLE_CREDITS and original.amount > 0:
-            return postings.revoke_credit(ledger, original.id, original.amount, entry, now)
-        if original.kind in REVOCABLE_DEBITS and original.amount < 0:
-            return postings.credit(ledger, entry, -original.amount, now, expiry_for(now, tz))
-        raise NotAllowed("points-not-revocable")
-
-    return await _run(uow, work)
+    return await _run(uow, revoke_work(entry_id, reason=reason, tz=tz, staff_id=staff_id, now=now or utcnow()))

@@ -95,3 +95,4 @@ staff-return-approved = Request #{$id} approved: {$amount} refunded, the order i
 staff-return-rejected = Request #{$id} rejected; the member has been told.
 staff-return-no-photos = This request has no photos.
 staff-return-decided = This request has already been decided.
+staff-return-awaiting-approval = The refund for request #{$id} is above the two-person limit: approval request #{$approval} went to the other admins and the owners, and the refund runs once one of them approves.

@@ -95,3 +95,4 @@ staff-return-approved = 已同意申请 #{$id}，已退款 {$amount}，订单状
 staff-return-rejected = 已拒绝申请 #{$id}，已通知会员。
 staff-return-no-photos = 这个申请没有照片。
 staff-return-decided = 这个申请已经处理过了。
+staff-return-awaiting-approval = 申请 #{$id} 的退款金额超过了需双人审批的额度，已提交审批请求 #{$approval}，需另一位管理员或店主批准后才会退款。
