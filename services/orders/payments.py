@@ -174,8 +174,10 @@ async def _settle(
     points, entry_id, change = await uow.ledger.run(earn)
     await uow.orders.set(order.id, points_earned=points, earn_entry_id=entry_id)
     _, referrer = await uow.orders.payer(order.id)
+    key = abuse.identity_key(rules.payload_key)
+    await abuse.identities(uow, key, member_id, now)  # remember the phone and Telegram account that paid
     if referrer is not None and rules.referral_points > 0 and await abuse.referral_allowed(
-            uow, abuse.identity_key(rules.payload_key), member_id, referrer, now):
+            uow, key, member_id, referrer, now):
         entry = Entry(referrer, "referral", 0, 0, f"referral:{member_id}", ref_type="member", ref_id=str(member_id))
         await uow.ledger.run(
             lambda ledger: postings.credit(ledger, entry, rules.referral_points, now, expiry_for(now, tz))
