@@ -16,7 +16,8 @@ from services.unit_of_work import UnitOfWork
 
 REFUSED = "reward.refused"
 BIRTHDAY_QUIET = timedelta(days=365)
-REASONS = ("self-referral", "phone-already-referred", "birthday-changed", "phone-already-rewarded")
+REASONS = ("self-referral", "phone-already-referred", "telegram-already-referred", "birthday-changed",
+           "phone-already-rewarded")
 
 
 def identity_key(secret: bytes) -> bytes:
@@ -45,8 +46,8 @@ async def referral_allowed(uow: UnitOfWork, key: bytes, member_id: int, referrer
     """On the referred member's first paid order: may the referrer be paid? A refusal is audited once.
 
     Refused when the two accounts share a phone or a Telegram account, now or ever seen (self-referral),
-    or when the referred member's phone already earned a referral for an earlier account (rejoining after
-    /delete_account, or a second account). The claim is an INSERT on a UNIQUE key, not a check-then-act.
+    or when the referred member's phone (or Telegram account) already earned a referral for an earlier
+    account (rejoining after /delete_account, or a second account). The claim is an INSERT on a UNIQUE key, not a check-then-act.
     """
     if await uow.abuse.paid_orders(member_id) != 1:
         return False  # decided on the first paid order (paid or refused then); the ledger key makes it once
@@ -56,9 +57,9 @@ async def referral_allowed(uow: UnitOfWork, key: bytes, member_id: int, referrer
     if referred & referrer:
         reason = "self-referral"
     else:
-        for kind, key_hash in sorted(referred):
-            if kind == "phone" and await uow.abuse.claim(key_hash, "referral", "", member_id, now) != member_id:
-                reason = "phone-already-referred"
+        for kind, key_hash in sorted(referred):  # the phone first, then the Telegram account
+            if await uow.abuse.claim(key_hash, "referral", "", member_id, now) != member_id and reason is None:
+                reason = f"{kind}-already-referred"
     if reason is None:
         return True
     await refuse(uow, referrer_id, "referral", reason, member_id, now)

@@ -13,5 +13,6 @@ reward-kind-referral = referral reward
 reward-kind-birthday = birthday reward
 reward-refused-self-referral = self-referral (same phone or Telegram account)
 reward-refused-phone-already-referred = this phone already earned a referral reward before
+reward-refused-telegram-already-referred = this Telegram account already earned a referral reward before
 reward-refused-birthday-changed = birthday changed within 12 months
 reward-refused-phone-already-rewarded = this phone already had a birthday reward this year

@@ -13,5 +13,6 @@ reward-kind-referral = 推荐奖励
 reward-kind-birthday = 生日奖励
 reward-refused-self-referral = 自己推荐自己（同一手机号或 Telegram 账号）
 reward-refused-phone-already-referred = 该手机号此前已为推荐人带来过奖励
+reward-refused-telegram-already-referred = 该 Telegram 账号此前已为推荐人带来过奖励
 reward-refused-birthday-changed = 生日在 12 个月内修改过
 reward-refused-phone-already-rewarded = 该手机号今年已领过生日奖励
