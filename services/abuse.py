@@ -29,6 +29,11 @@ def identity_hash(key: bytes, kind: str, value: object) -> str:
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+async def mark(uow: UnitOfWork, key: bytes, member_id: int, kind: str, value: object, now: datetime) -> None:
+    """Remember, in the open unit of work, that the account used this phone or Telegram account."""
+    await uow.abuse.mark(member_id, kind, identity_hash(key, kind, value), now)
+
+
 async def identities(uow: UnitOfWork, key: bytes, member_id: int, now: datetime) -> set[tuple[str, str]]:
     """The member's current phone and Telegram account, remembered as marks, plus every earlier mark."""
     member = await uow.members.view(member_id)
