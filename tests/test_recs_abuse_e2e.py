@@ -3,7 +3,7 @@ checkout and payment, /delete_account, /logout, the birthday edit, and the membe
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.dispatcher import order_rules
 from models.abuse import BirthdayChange, IdentityMark, RewardClaim
@@ -128,3 +128,18 @@ async def test_a_birthday_changed_within_twelve_months_earns_no_birthday_reward(
         await uow.commit()
     assert not granted
     assert await refusals(bot_env, member.member_id) == [(None, str(member.member_id), "birthday-changed")]
+
+
+async def test_referring_a_new_account_on_the_referrers_former_phone_earns_nothing(
+    bot_env: BotEnv, member: SimUser
+) -> None:
+    referrer_id, phone = member.member_id, member.phone_number
+    await bot_env.probe.write(update(Member).where(Member.id == referrer_id).values(phone=phone))
+    await paid_order(bot_env, member, 5_000)  # the payment remembers the referrer's phone (hashed)
+    await bot_env.probe.write(update(Member).where(Member.id == referrer_id).values(phone="+8613000000001"))
+    other = bot_env.new_user()
+    other.phone_number = phone  # the same person, a second Telegram account, the phone the referrer gave up
+    second = await join_referred(bot_env, other, referrer_id)
+    await paid_order(bot_env, other, 12_000)
+    assert await referral_points(bot_env, referrer_id) == []
+    assert await refusals(bot_env, referrer_id) == [(None, str(second), "self-referral")]
