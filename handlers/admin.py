@@ -42,6 +42,7 @@ from services.policy import ShopPolicy
 from services.staff import approvals, campaigns
 from services.staff.approvals import Approval
 from services.staff import members as staff_members
+from services.staff.audit import AuditEntry
 from services.staff.members import MemberCard
 from services.staff.roles import Role, StaffOnly
 from services.unit_of_work import UnitOfWork
@@ -149,7 +150,18 @@ def card_text(t: Translator, lang: str, policy: ShopPolicy, card: MemberCard) ->
     if card.entries:
         lines.append(t("admin-card-entries"))
         lines += [entry_line(t, policy, entry) for entry in card.entries]
+    if card.refused:
+        lines.append(t("admin-card-refused"))
+        lines += [refused_line(t, policy, entry) for entry in card.refused]
     return "\n".join(lines)
+
+
+def refused_line(t: Translator, policy: ShopPolicy, entry: AuditEntry) -> str:
+    """A reward services/abuse.py refused, and why (the reason is erased with a closed account)."""
+    reward = (entry.after or {}).get("reward", "")
+    return t("admin-card-refused-line", date=local_date(entry.at, policy.tz),
+             reward=t(f"reward-kind-{reward}") if t.has(f"reward-kind-{reward}") else quote(reward),
+             reason=t(f"reward-refused-{entry.reason}") if t.has(f"reward-refused-{entry.reason}") else "-")
 
 
 def entry_line(t: Translator, policy: ShopPolicy, entry: object) -> str:
