@@ -1,4 +1,5 @@
-"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN), `--sandbox`, or `audit` (points reconciliation).
+"""Start member-bot: `python run_bot.py` (needs BOT_TOKEN), `--sandbox`, `audit` (points reconciliation),
+or `worker` (a broadcast worker on the Redis task queue; needs REDIS_URL and BOT_TOKEN).
 
 Installed, the same is the `member-bot` command.
 """
@@ -27,9 +28,10 @@ MISSING_TOKEN = """BOT_TOKEN is not set.
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="member-bot", description=__doc__)
-    parser.add_argument("command", nargs="?", choices=["run", "audit", "seed-demo"], default="run",
-                        help="run the bot (default), or audit every points balance against the ledger (exit 1 on a difference)"
-                             ", or add the demo catalog (seed-demo; the sandbox adds it by itself)")
+    parser.add_argument("command", nargs="?", choices=["run", "audit", "seed-demo", "worker"], default="run",
+                        help="run the bot (default), audit every points balance against the ledger (exit 1 on a difference)"
+                             ", add the demo catalog (seed-demo; the sandbox adds it by itself)"
+                             ", or run a broadcast worker (needs REDIS_URL)")
     parser.add_argument("--sandbox", action="store_true", help="run against the built-in local chat page")
     parser.add_argument("--port", type=int, default=None, help="sandbox page port (default SANDBOX_PORT, 8080)")
     return parser.parse_args(argv)
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     except TokenValidationError:
         print("BOT_TOKEN does not look like a bot token (it should be like 123456:ABC-DEF...).", file=sys.stderr)
         return 2
+    if args.command == "worker":
+        return run_worker_command(settings)
     try:
         asyncio.run(run(settings))
     except KeyboardInterrupt:
@@ -82,6 +86,20 @@ def main(argv: list[str] | None = None) -> int:
     except TelegramNetworkError as error:
         print(f"Cannot reach the Bot API server ({error.message}); check the network or TELEGRAM_API_BASE.", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_worker_command(settings: Settings) -> int:
+    """Broadcast worker: takes broadcast tasks from the Redis queue until Ctrl-C / SIGTERM."""
+    from bot.broadcast_worker import run_worker
+
+    if not settings.redis_url:
+        print("member-bot worker needs REDIS_URL (without it the bot sends broadcasts itself).", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(run_worker(settings))
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("worker stopped")
     return 0
 
 

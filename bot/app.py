@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from aiohttp import web
 
+from bot.broadcast_worker import BroadcastQueue, BroadcastRuntime, create_broker
 from bot.commands import setup_commands
 from bot.staff_menus import staff_menus
 from bot.config import Settings
@@ -42,6 +43,8 @@ class BotApp:
     leadership: Leadership | None = field(default=None, init=False)
     redis: Any = field(default=None, init=False)  # one Redis client: dialogs, flood control
     in_flight: InFlight = field(default_factory=InFlight, init=False)
+    broadcast_queue: BroadcastQueue | None = field(default=None, init=False)
+    broadcasts: BroadcastRuntime | None = field(default=None, init=False)  # the leader's
     _task: asyncio.Task | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _webhook: object | None = field(default=None, init=False)  # aiogram's SimpleRequestHandler
@@ -62,6 +65,10 @@ class BotApp:
         self.dispatcher = build_dispatcher(
             settings, self.database, self.storage, self.update_log, self.in_flight, self.redis
         )
+        broker = create_broker(settings) if settings.redis_url else None
+        self.broadcast_queue = BroadcastQueue(broker, settings.broadcast_workers)
+        await self.broadcast_queue.start()
+        self.dispatcher["broadcast_queue"] = self.broadcast_queue
         if settings.webhook_url:
             await self._start_webhook()
         else:
@@ -85,11 +92,16 @@ class BotApp:
         if settings.background_jobs:
             self.jobs = BackgroundJobs(self.bot, self.database, shop_policy(settings), settings.default_language)
             self.jobs.start()
+            self.broadcasts = BroadcastRuntime(settings, self.database, self.broadcast_queue)
+            self.broadcasts.start()
 
     async def _step_down(self) -> None:
         if self.jobs is not None:
             self.jobs.stop()
             self.jobs = None
+        if self.broadcasts is not None:
+            await self.broadcasts.stop()
+            self.broadcasts = None
 
     async def _poll(self) -> None:
         await self.dispatcher.start_polling(
@@ -194,6 +206,9 @@ class BotApp:
         if self.update_log is not None:
             await self.update_log.stop()
             self.update_log = None
+        if self.broadcast_queue is not None:
+            await self.broadcast_queue.stop()
+            self.broadcast_queue = None
         if self.storage is not None:
             await self.storage.dispose()
             self.storage = None

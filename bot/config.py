@@ -111,6 +111,20 @@ class Settings(BaseSettings):
     approval_refund_threshold: int = Field(default=50_000, ge=0)  # minor units
     approval_ttl_hours: int = Field(default=24, ge=1)
 
+    # --- broadcasts (PRODUCT.md 6; .env.example "# Broadcasts")
+    # Marketing messages per second, all senders together (Telegram allows about 30 overall).
+    broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    # Only for tests and benchmarks against a Bot API double that allows N times Telegram's rates.
+    broadcast_time_scale: float = Field(default=1.0, ge=1, le=1000)
+    broadcast_batch: int = Field(default=50, ge=1, le=1000)  # rows a sender claims at a time
+    broadcast_concurrency: int = Field(default=8, ge=1, le=64)  # sends in flight per sender
+    broadcast_max_attempts: int = Field(default=3, ge=1, le=10)  # network errors and 5xx
+    # A row still "sending" this long after its claim was left by a dead sender: unknown, not resent.
+    broadcast_lease_seconds: float = Field(default=120.0, gt=0)
+    broadcast_progress_seconds: float = Field(default=3.0, gt=0)  # progress message edits, at most this often
+    broadcast_queue: str = "member-bot:broadcasts"  # Redis list of the task queue (REDIS_URL set)
+    broadcast_workers: int = Field(default=2, ge=1, le=32)  # queue tasks per broadcast: workers sharing it
+
     _owner_ids = field_validator("owner_ids", mode="before")(_split_ints)
     _reminder_days = field_validator("points_reminder_days", mode="before")(_split_ints)
 

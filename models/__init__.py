@@ -4,6 +4,7 @@ from models.abuse import BirthdayChange, IdentityMark, RewardClaim
 from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
 from models.approvals import ApprovalRequest
 from models.base import Base
+from models.broadcasts import Broadcast, BroadcastDelivery
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
 from models.members import LinkToken, LoginFailure, LoginLock, Member, TelegramUser
 from models.orders import CartItem, Order, OrderEvent, OrderLine, Payment, Product
@@ -19,6 +20,8 @@ __all__ = [
     "ApprovalRequest",
     "AuditRecord",
     "Base",
+    "Broadcast",
+    "BroadcastDelivery",
     "CartItem",
     "Coupon",
     "CouponCampaign",

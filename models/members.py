@@ -55,6 +55,8 @@ class Member(Base):
     points_available: Mapped[int] = mapped_column(Integer, default=0)
     points_frozen: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # Set when Telegram said the member blocked the bot (or the chat is gone): no marketing goes there.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     @property

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Table, false, or_, select
 import models.abuse  # noqa: F401
 import models.aftersale  # noqa: F401
 import models.approvals  # noqa: F401
+import models.broadcasts  # noqa: F401
 import models.coupons  # noqa: F401
 import models.members  # noqa: F401
 import models.orders  # noqa: F401
@@ -222,6 +223,10 @@ REGISTRY: tuple[PersonalTable, ...] = (
         "birthday_changes", by("member_id"), "keep", owners=("member_id",),
         why="anti-abuse: when a birthday was changed (no dates), so a changed birthday earns no reward for 12 months",
     ),
+    PersonalTable(
+        "broadcast_deliveries", by("member_id"), "delete", owners=("member_id", "telegram_id"),
+        why="which marketing messages went to the member: serves only the sending and its report",
+    ),
 )
 
 # Tables that hold nobody's personal data, and why (the registry test requires every table to be named).
@@ -229,6 +234,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "coupon_campaigns": "the shop's coupon templates",
     "products": "the shop's catalog",
     "processed_updates": "Telegram update ids only, to skip a repeated delivery",
+    "broadcasts": "the shop's marketing messages, their segment and counters; the composer is staff",
 }
 
 BY_NAME: Mapping[str, PersonalTable] = {entry.name: entry for entry in REGISTRY}

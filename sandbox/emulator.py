@@ -27,6 +27,7 @@ from sandbox.api_schema import (
 )
 from sandbox.bot_methods import BotMethods
 from sandbox.chat_state import Changes, ChatMessage, FileStore, PendingAnswer
+from sandbox.limits import TelegramLimits
 from sandbox.sim_user import SimUser
 from sandbox.updates import UpdateFeed
 
@@ -117,6 +118,8 @@ class TelegramEmulator:
         self._listener_tasks: set[asyncio.Future[Any]] = set()
         self._handlers = BotMethods(self).handlers()
         self._runner: web.AppRunner | None = None
+        # Telegram's rate limits and transient errors (sandbox/limits.py); None: no limits.
+        self.limits: TelegramLimits | None = None
 
     # --- server lifecycle ---------------------------------------------------------------------
 
@@ -180,6 +183,8 @@ class TelegramEmulator:
             if problem:
                 raise BotApiError(400, problem)
             self._raise_injected(canonical, params)
+            if self.limits is not None:
+                self.limits.check(canonical, params)
             handler = self._handlers.get(canonical, self._unsupported)
             record.result = await handler(params)
             record.ok = True

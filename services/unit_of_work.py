@@ -24,6 +24,7 @@ from models.database import Database
 from models.repositories.abuse import AbuseRepository
 from models.repositories.admin import AdminRepository
 from models.repositories.aftersale import AftersaleRepository
+from models.repositories.broadcasts import BroadcastRepository
 from models.repositories.catalog import CatalogRepository
 from models.repositories.checkins import CheckinRepository
 from models.repositories.coupons import CouponRepository
@@ -170,3 +171,7 @@ class UnitOfWork:
     @property
     def recommendations(self) -> RecommendationRepository:
         return RecommendationRepository(self.session)
+
+    @property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.session)

@@ -10,7 +10,7 @@ import asyncio
 import gzip
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -115,6 +115,7 @@ async def person(bot_env: BotEnv, campaign_id: int) -> Person:
                            reason=f"asked by {address}")
         await uow.commit()
     await shopping(bot_env, member_id, user.id, address)
+    await marketing(bot_env, member_id, user.id)
     view = await _view(bot_env, member_id)
     return Person(user, member_id, view.username, view.email, user.phone_number, address)
 
@@ -141,6 +142,19 @@ async def shopping(bot_env: BotEnv, member_id: int, telegram_id: int, address: s
     await support.open_ticket(uow, member_id, "question", f"where is it? {address}", ["photo-2"], order.id)
     await staff_points.adjust(uow, policy, OWNER_ID, member_id, policy.approval_points_threshold + 1,
                               f"goodwill for {address}", unique("adjust"))  # waits for a second admin
+
+
+async def marketing(bot_env: BotEnv, member_id: int, telegram_id: int) -> None:
+    """A broadcast reached the member (its delivery row)."""
+    from models.broadcasts import Broadcast, BroadcastDelivery
+
+    now = datetime.now(UTC)
+    broadcast_id = await bot_env.probe.write(insert(Broadcast.__table__).values(
+        composer_id=OWNER_ID, composer_language="zh", kind="text", text="<b>Sale</b>", segment="all",
+        segment_params="{}", status="done", total=1, sent=1, failed=0, blocked=0, unknown=0, created_at=now,
+    ).returning(Broadcast.__table__.c.id))
+    await bot_env.probe.write(insert(BroadcastDelivery.__table__).values(
+        broadcast_id=broadcast_id, member_id=member_id, telegram_id=telegram_id, status="sent", attempts=1, sent_at=now))
 
 
 async def _view(bot_env: BotEnv, member_id: int) -> Member:

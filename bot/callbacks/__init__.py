@@ -1,9 +1,10 @@
 """Every callback-data factory of the bot, with its actions as Enums (packed data stays ≤ 64 bytes).
 
 Callback data only says which button was pressed; handlers re-check who may press it. The
-factories live by area (members, shop, staff); import them from here.
+factories live by area (members, shop, staff, marketing); import them from here.
 """
 
+from bot.callbacks.marketing import BroadcastAction, BroadcastCb  # noqa: F401
 from bot.callbacks.members import (  # noqa: F401
     MenuAction,
     MenuCb,
@@ -63,6 +64,8 @@ __all__ = [
     "ApprovalCb",
     "AuditAction",
     "AuditCb",
+    "BroadcastAction",
+    "BroadcastCb",
     "CampaignAction",
     "CampaignCb",
     "CatalogAction",
