@@ -24,6 +24,8 @@ from bot.callbacks import (
     ApprovalCb,
     CampaignAction,
     CampaignCb,
+    DeskAction,
+    DeskCb,
     CatalogAction,
     CatalogCb,
     StaffOrderAction,
@@ -56,6 +58,7 @@ class FindForm(StatesGroup):
 # (minimum role, text key, callback data)
 ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.operator, "admin-btn-find", lambda: AdminCb(action=AdminAction.find)),
+    (Role.operator, "admin-btn-tickets", lambda: DeskCb(action=DeskAction.queue)),
     (Role.admin, "admin-btn-campaigns", lambda: CampaignCb(action=CampaignAction.list)),
     (Role.admin, "admin-btn-approvals", lambda: AdminCb(action=AdminAction.approvals)),
     (Role.admin, "admin-btn-returns", lambda: StaffReturnCb(action=StaffReturnAction.queue)),
