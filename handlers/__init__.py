@@ -47,8 +47,9 @@ def create_routers() -> list[Router]:
     features = (
         blocked, coupon_gifts, start, registration, login, profile, profile_setup, language, points, coupons,
         privacy, checkout, shop, orders, aftersale, reviews, feedback,  # member features
-        staff_returns, support_desk, stats, admin, admin_points, admin_campaigns, admin_catalog, admin_orders, staff, audit,  # staff features
-        broadcast, broadcast_controls,  # the admins' /broadcast dialog; progress buttons, unsubscribe, blocks
+        staff_returns, support_desk, stats, admin, admin_points, admin_campaigns, admin_catalog, admin_orders,
+        staff, audit,  # staff features
+        broadcast, broadcast_controls,  # the admins' /broadcast dialog; progress buttons, unsubscribe
         fallback,
     )
     return [feature.create_router() for feature in features]

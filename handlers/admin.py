@@ -24,6 +24,8 @@ from bot.callbacks import (
     ApprovalCb,
     CampaignAction,
     CampaignCb,
+    DeskAction,
+    DeskCb,
     CatalogAction,
     CatalogCb,
     StaffOrderAction,
@@ -42,6 +44,7 @@ from services.policy import ShopPolicy
 from services.staff import approvals, campaigns
 from services.staff.approvals import Approval
 from services.staff import members as staff_members
+from services.staff.audit import AuditEntry
 from services.staff.members import MemberCard
 from services.staff.roles import Role, StaffOnly
 from services.unit_of_work import UnitOfWork
@@ -55,6 +58,7 @@ class FindForm(StatesGroup):
 # (minimum role, text key, callback data)
 ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.operator, "admin-btn-find", lambda: AdminCb(action=AdminAction.find)),
+    (Role.operator, "admin-btn-tickets", lambda: DeskCb(action=DeskAction.queue)),
     (Role.admin, "admin-btn-campaigns", lambda: CampaignCb(action=CampaignAction.list)),
     (Role.admin, "admin-btn-approvals", lambda: AdminCb(action=AdminAction.approvals)),
     (Role.admin, "admin-btn-returns", lambda: StaffReturnCb(action=StaffReturnAction.queue)),
@@ -149,7 +153,18 @@ def card_text(t: Translator, lang: str, policy: ShopPolicy, card: MemberCard) ->
     if card.entries:
         lines.append(t("admin-card-entries"))
         lines += [entry_line(t, policy, entry) for entry in card.entries]
+    if card.refused:
+        lines.append(t("admin-card-refused"))
+        lines += [refused_line(t, policy, entry) for entry in card.refused]
     return "\n".join(lines)
+
+
+def refused_line(t: Translator, policy: ShopPolicy, entry: AuditEntry) -> str:
+    """A reward services/abuse.py refused, and why (the reason is erased with a closed account)."""
+    reward = (entry.after or {}).get("reward", "")
+    return t("admin-card-refused-line", date=local_date(entry.at, policy.tz),
+             reward=t(f"reward-kind-{reward}") if t.has(f"reward-kind-{reward}") else quote(reward),
+             reason=t(f"reward-refused-{entry.reason}") if t.has(f"reward-refused-{entry.reason}") else "-")
 
 
 def entry_line(t: Translator, policy: ShopPolicy, entry: object) -> str:

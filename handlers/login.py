@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.filters import IsGuest, IsMember
 from bot.i18n import Translator
 from bot.render import error_text, quote
-from services import accounts
+from services import abuse, accounts
 from services.accounts import LockedOut
 from services.errors import DomainError, InvalidInput
 from services.members import MemberView
@@ -96,9 +96,9 @@ async def got_password(
 
 # --- log out and change password ---------------------------------------------------------------
 
-async def logout(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator) -> None:
+async def logout(message: Message, state: FSMContext, uow: UnitOfWork, t: Translator, policy: ShopPolicy) -> None:
     await state.clear()
-    await accounts.logout(uow, message.from_user.id)
+    await accounts.logout(uow, message.from_user.id, abuse.identity_key(policy.orders.payload_key))
     await message.answer(t("logout-done"), reply_markup=keyboards.guest_menu(t))
 
 

@@ -18,7 +18,7 @@ from bot.render import error_text, money, quote
 from services import orders
 from services.errors import DomainError
 from services.members import MemberView
-from services.orders import Cart, ProductView
+from services.orders import Cart, ProductView, recommendations
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 CAPTION_DESCRIPTION = 600  # a photo caption holds 1024 characters: name, price and stock need the rest
 LINES_SHOWN = 20  # order lines on one screen: with names cut to NAME_SHOWN, far below 4096 characters
 NAME_SHOWN = 60
+FOR_YOU = 3  # recommendations under the first catalog page
 
 
 def short(text: str, limit: int) -> str:
@@ -52,7 +53,31 @@ async def catalog_view(uow: UnitOfWork, member: MemberView, t: Translator, lang:
     rows.append([(t("shop-btn-cart", count=in_cart), ShopCb(action=ShopAction.cart, page=found.page)),
                  (t("btn-home"), MenuCb(action=MenuAction.home))])
     body = "\n".join(lines) if lines else t("shop-empty")
+    if found.page == 0:
+        block, buttons = await for_you(uow, member, t, lang, policy)
+        body, rows = body + block, buttons + rows
     return f"{title}\n\n{body}", keyboards.inline(rows)
+
+
+async def for_you(uow: UnitOfWork, member: MemberView, t: Translator, lang: str,
+                  policy: ShopPolicy) -> tuple[str, list[list[Button]]]:
+    """The "For you" block under the first catalog page: each product with its one-line reason and a button."""
+    picks = await recommendations.for_member(uow, member.id, FOR_YOU)
+    if not picks:
+        return "", []
+    lines = [t("recs-title")]
+    for pick in picks:
+        if pick.reason == "together":
+            reason = t("recs-reason-together", anchor=quote(short(pick.anchor.name(lang), NAME_SHOWN)))
+        elif pick.reason == "tier":
+            reason = t("recs-reason-tier", tier=quote(policy.tiers.get(pick.tier or "").name(lang)))
+        else:
+            reason = t("recs-reason-best-seller")
+        lines.append(t("recs-line", name=quote(short(pick.product.name(lang), NAME_SHOWN)),
+                       price=money(pick.product.price, policy.currency, lang), reason=reason))
+    buttons = [[(t("recs-btn", name=short(pick.product.name(lang), 36)),
+                 ShopCb(action=ShopAction.product, id=pick.product.id, page=0))] for pick in picks]
+    return "\n\n" + "\n".join(lines), buttons
 
 
 def product_text(t: Translator, product: ProductView, lang: str, policy: ShopPolicy, description: int) -> str:

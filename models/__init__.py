@@ -1,5 +1,6 @@
 """Database tables and the async repository layer."""
 
+from models.abuse import BirthdayChange, IdentityMark, RewardClaim
 from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
 from models.approvals import ApprovalRequest
 from models.base import Base
@@ -13,6 +14,9 @@ from models.staff import AuditRecord, StaffRole
 from models.support import Ticket, TicketMessage
 
 __all__ = [
+    "BirthdayChange",
+    "IdentityMark",
+    "RewardClaim",
     "ApprovalRequest",
     "AuditRecord",
     "Base",

@@ -132,6 +132,7 @@ class OrderLine(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_nonneg"),
         CheckConstraint("refunded_quantity >= 0 AND refunded_quantity <= quantity", name="refunded_within_quantity"),
+        Index("ix_order_lines_product_order", "product_id", "order_id"),  # recommendations: co-purchases
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

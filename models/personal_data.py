@@ -20,6 +20,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, Table, false, or_, select
 
 # The module of every table declared below, so `table()` finds it in Base.metadata (a new table: add its module).
+import models.abuse  # noqa: F401
 import models.aftersale  # noqa: F401
 import models.approvals  # noqa: F401
 import models.broadcasts  # noqa: F401
@@ -208,6 +209,19 @@ REGISTRY: tuple[PersonalTable, ...] = (
         "ticket_messages", through("ticket_id", "tickets", by("member_id")), "anonymise", other_users=("staff_id",),
         erase={"text": ERASED, "photos": []},
         why="both sides of the conversation may quote the member, so every message's words and photos go",
+    ),
+    PersonalTable(
+        "identity_marks", by("member_id"), "keep", owners=("member_id",), secret=("key_hash",),
+        why="anti-abuse: keyed hashes of the phone and Telegram account an account used, never in clear; kept so "
+            "a rejoining person cannot earn the same reward twice",
+    ),
+    PersonalTable(
+        "reward_claims", by("member_id"), "keep", owners=("member_id",), secret=("key_hash",),
+        why="anti-abuse: a referral or birthday reward claimed per hashed phone, kept after deletion for the same reason",
+    ),
+    PersonalTable(
+        "birthday_changes", by("member_id"), "keep", owners=("member_id",),
+        why="anti-abuse: when a birthday was changed (no dates), so a changed birthday earns no reward for 12 months",
     ),
     PersonalTable(
         "broadcast_deliveries", by("member_id"), "delete", owners=("member_id", "telegram_id"),

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from models.base import utcnow
 from models.repositories.members import Duplicate, MemberView
-from services import passwords, validation
+from services import abuse, passwords, validation
 from services.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from services.policy import LockoutPolicy
 from services.unit_of_work import UnitOfWork
@@ -130,8 +130,12 @@ async def _bind(uow: UnitOfWork, member_id: int, telegram_id: int) -> Binding:
     return Binding(await uow.members.view(member_id), previous)
 
 
-async def logout(uow: UnitOfWork, telegram_id: int) -> bool:
+async def logout(uow: UnitOfWork, telegram_id: int, identity_key: bytes = b"") -> bool:
+    """Unbind; with `identity_key` the account remembers (hashed) that this Telegram account used it."""
     async with uow.write():
+        member_id = await uow.members.id_by_telegram(telegram_id) if identity_key else None
+        if member_id is not None:
+            await abuse.mark(uow, identity_key, member_id, "telegram", telegram_id, utcnow())
         unbound = await uow.members.unbind_telegram(telegram_id)
         await uow.commit()
     return unbound

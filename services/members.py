@@ -7,7 +7,7 @@ from models.base import utcnow
 from models.members import parse_member_no
 from models.repositories.ledger import Entry
 from models.repositories.members import Duplicate, MemberView, Sender
-from services import coupons, passwords, validation
+from services import abuse, coupons, passwords, validation
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.points import postings
 from services.points.rules import expiry_for
@@ -124,7 +124,10 @@ async def update_profile(uow: UnitOfWork, member_id: int, field: str, value: obj
     elif field == "marketing":
         values = {"marketing_opt_in": bool(value)}
     async with uow.write():
+        before = await uow.members.view(member_id) if field == "birthday" else None
         member = await _save_fields(uow, member_id, values)
+        if before is not None:
+            await abuse.note_birthday_change(uow, member_id, before.birthday, member.birthday, utcnow())
         await uow.commit()
     return member
 
@@ -156,7 +159,10 @@ async def complete_profile_field(
     now = utcnow()
     rewarded = 0
     async with uow.write():
+        before = await uow.members.view(member_id) if field == "birthday" else None
         member = await _save_fields(uow, member_id, values)
+        if before is not None:
+            await abuse.note_birthday_change(uow, member_id, before.birthday, member.birthday, now)
         if not missing_profile_fields(member) and policy.profile_reward_points > 0:
             entry = Entry(member_id, "profile", 0, 0, f"profile:{member_id}", reason="profile")
             expires = expiry_for(now, policy.tz)

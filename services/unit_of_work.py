@@ -21,9 +21,10 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.database import Database
+from models.repositories.abuse import AbuseRepository
 from models.repositories.admin import AdminRepository
-from models.repositories.broadcasts import BroadcastRepository
 from models.repositories.aftersale import AftersaleRepository
+from models.repositories.broadcasts import BroadcastRepository
 from models.repositories.catalog import CatalogRepository
 from models.repositories.checkins import CheckinRepository
 from models.repositories.coupons import CouponRepository
@@ -33,6 +34,7 @@ from models.repositories.members import MemberRepository
 from models.repositories.orders import OrderRepository
 from models.repositories.personal_data import PersonalDataRepository
 from models.repositories.points_reads import PointsReadRepository
+from models.repositories.recommendations import RecommendationRepository
 from models.repositories.reminders import ReminderRepository
 from models.repositories.runtime import FsmRepository, UpdateLogRepository
 from models.repositories.staff import StaffRepository
@@ -161,6 +163,14 @@ class UnitOfWork:
     @property
     def personal_data(self) -> PersonalDataRepository:
         return PersonalDataRepository(self.session)
+
+    @property
+    def abuse(self) -> AbuseRepository:
+        return AbuseRepository(self.session)
+
+    @property
+    def recommendations(self) -> RecommendationRepository:
+        return RecommendationRepository(self.session)
 
     @property
     def broadcasts(self) -> BroadcastRepository:

@@ -147,7 +147,11 @@ async def test_an_operator_looks_up_but_cannot_change_even_with_forged_buttons(
     operator = await staff_user(bot_env, Role.operator)
     await operator.send("/admin")
     menu = await operator.expect_message()
-    assert menu.button_texts == [t("admin-btn-find"), t("admin-btn-orders")]  # operators look orders up too
+    assert menu.button_texts == [t("admin-btn-find"), t("admin-btn-tickets"), t("admin-btn-orders")]
+    await operator.press(menu, t("admin-btn-tickets"))  # the support desk's queue, in the same message
+    assert says(menu.text, "desk-queue", count=ANY, page=ANY, pages=ANY) or menu.text == shown("desk-queue-empty")
+    await operator.send("/admin")
+    menu = await operator.expect_message()
     card = await open_card(operator, member.member_id)
     assert t("admin-btn-adjust") not in card.button_texts and t("admin-btn-block") not in card.button_texts
     member_id = member.member_id
@@ -268,7 +272,7 @@ async def test_the_owner_grants_and_revokes_in_the_bot_and_the_command_menu_foll
     granted = await owner.expect_message()
     assert shown("staff-granted", id=str(person.id), role=t("staff-role-admin")) in granted.text
     menu = [command["command"] for command in bot_env.emulator.commands_for(person.id, person.language_code)]
-    assert menu[-2:] == ["admin", "returns"] and "staff" not in menu
+    assert menu[-6:] == ["admin", "tickets", "returns", "stats", "export", "broadcast"] and "staff" not in menu
     await owner.press(granted, t("staff-btn-revoke", id=str(person.id)))
     await owner.press(granted, t("btn-confirm"))
     assert await roles.current_role(bot_env.uow(), shop_policy(bot_env.settings), person.id) is None
@@ -318,7 +322,8 @@ async def test_a_forwarded_message_names_the_new_operator_and_a_staff_chat_keeps
     picker = await person.expect_message()
     await person.press(picker, t("language-name-en"))
     menu = bot_env.emulator.commands_for(person.id, person.language_code)
-    assert menu[-1] == {"command": "admin", "description": t("cmd-admin", "en")}
+    assert menu[-2:] == [{"command": "admin", "description": t("cmd-admin", "en")},
+                         {"command": "tickets", "description": t("cmd-tickets", "en")}]
     assert menu[0]["description"] == t("cmd-start", "en")
 
 

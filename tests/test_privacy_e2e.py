@@ -20,6 +20,7 @@ from bot.callbacks import PrivacyAction, PrivacyCb
 from bot.commands import MEMBER_COMMANDS
 from bot.dispatcher import shop_policy
 from bot.i18n import translator
+from models.abuse import BirthdayChange, RewardClaim
 from models.base import Base, utcnow
 from models.coupons import Coupon, CouponGift
 from models.members import LoginFailure, LoginLock, Member
@@ -98,6 +99,9 @@ async def person(bot_env: BotEnv, campaign_id: int) -> Person:
                                       points=5, created_at=now),
         insert(TierChange).values(member_id=member_id, from_tier="normal", to_tier="silver", spend=1, upgrade=True,
                                   created_at=now),
+        insert(BirthdayChange).values(member_id=member_id, changed_at=now),  # anti-abuse memory (issue 15)
+        insert(RewardClaim).values(key_hash=unique("h"), reward="birthday", period="2026", member_id=member_id,
+                                   created_at=now),
         insert(LoginFailure).values(subject=f"member:{member_id}", created_at=now),
         insert(LoginFailure).values(subject=f"tg:{user.id}", created_at=now),
         insert(LoginLock).values(subject=f"member:{member_id}", locked_until=now - timedelta(minutes=1)),

@@ -4,6 +4,7 @@ Callback data only says which button was pressed; handlers re-check who may pres
 factories live by area (members, shop, staff, marketing); import them from here.
 """
 
+from bot.callbacks.marketing import BroadcastAction, BroadcastCb  # noqa: F401
 from bot.callbacks.members import (  # noqa: F401
     MenuAction,
     MenuCb,
@@ -54,14 +55,7 @@ from bot.callbacks.staff import (  # noqa: F401
     StaffOrderCb,
 )
 
-from bot.callbacks.marketing import (  # noqa: F401
-    BroadcastAction,
-    BroadcastCb,
-)
-
 __all__ = [
-    "BroadcastAction",
-    "BroadcastCb",
     "AdminAction",
     "AdminCb",
     "AftersaleAction",
@@ -70,6 +64,8 @@ __all__ = [
     "ApprovalCb",
     "AuditAction",
     "AuditCb",
+    "BroadcastAction",
+    "BroadcastCb",
     "CampaignAction",
     "CampaignCb",
     "CatalogAction",

@@ -1,4 +1,5 @@
-"""Callback data of marketing: the /broadcast dialog, the progress message, the unsubscribe button."""
+"""Callback data of marketing: the broadcast composer, its progress controls, and "unsubscribe" under every
+marketing message (the one button a member presses here; the rest re-check the admin role)."""
 
 from enum import Enum
 

@@ -17,6 +17,7 @@ from models.base import utcnow
 from models.coupons import Coupon
 from models.repositories.ledger import Entry, Ledger
 from models.repositories.orders import OrderView
+from services import abuse
 from services.errors import NotAllowed
 from services.orders.rules import OrderRules, order_of_payload, sign_payload
 from services.points import postings
@@ -173,7 +174,10 @@ async def _settle(
     points, entry_id, change = await uow.ledger.run(earn)
     await uow.orders.set(order.id, points_earned=points, earn_entry_id=entry_id)
     _, referrer = await uow.orders.payer(order.id)
-    if referrer is not None and rules.referral_points > 0:
+    key = abuse.identity_key(rules.payload_key)
+    await abuse.identities(uow, key, member_id, now)  # remember the phone and Telegram account that paid
+    if referrer is not None and rules.referral_points > 0 and await abuse.referral_allowed(
+            uow, key, member_id, referrer, now):
         entry = Entry(referrer, "referral", 0, 0, f"referral:{member_id}", ref_type="member", ref_id=str(member_id))
         await uow.ledger.run(
             lambda ledger: postings.credit(ledger, entry, rules.referral_points, now, expiry_for(now, tz))

@@ -13,6 +13,7 @@ from models.repositories.coupons import CouponView
 from models.repositories.members import MemberView
 from models.repositories.orders import OrderView
 from models.repositories.points_reads import LedgerLine
+from models.repositories.staff import AuditEntry, AuditFilter
 from services import accounts, validation
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.policy import ShopPolicy
@@ -23,6 +24,7 @@ from services.unit_of_work import UnitOfWork
 CARD_COUPONS = 5
 CARD_ENTRIES = 5
 CARD_ORDERS = 3
+CARD_REFUSED = 5  # refused rewards (anti-abuse audit rows), newest first
 QUERY_MAX = 64
 
 
@@ -36,6 +38,7 @@ class MemberCard:
     entries: list[LedgerLine]
     orders: list[OrderView]
     order_count: int
+    refused: list[AuditEntry] | None = None  # rewards refused by services/abuse.py, newest first
 
 
 def lookups(text: str) -> list[tuple[str, object]]:
@@ -82,7 +85,8 @@ async def card(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, member_id: in
         entries = await uow.points.lines(member_id, 0, CARD_ENTRIES)
         orders = await uow.orders.page_of(member_id, 0, CARD_ORDERS)
         order_count = await uow.orders.count_of(member_id)
-    return MemberCard(member, coupons, count, entries, orders, order_count)
+        refused = await uow.staff.audit_rows(AuditFilter(member_id=member_id, action="reward.refused"), 0, CARD_REFUSED)
+    return MemberCard(member, coupons, count, entries, orders, order_count, refused)
 
 
 async def set_blocked(

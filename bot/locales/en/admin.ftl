@@ -14,6 +14,7 @@ admin-menu = <b>Staff menu</b> (you are {$role})
 admin-btn-find = 🔎 Find a member
 admin-btn-campaigns = 🎟 Coupon campaigns
 admin-btn-returns = 📦 Return requests
+admin-btn-tickets = 💬 Support tickets
 admin-btn-approvals = ✅ Pending approvals
 admin-btn-card = ⬅️ Member card
 admin-btn-menu = 🏠 Staff menu

@@ -1,4 +1,5 @@
 ## Broadcasts (PRODUCT.md 6): /broadcast for admins, the progress message, unsubscribe
+cmd-broadcast = Send a broadcast (admins)
 broadcast-btn-unsubscribe = 🔕 Unsubscribe
 broadcast-coupon-line = 🎁 Your coupon: <code>{$code}</code> (in /coupons)
 broadcast-unsubscribed = Done: you will receive no more marketing messages. Turn them back on in /profile.

@@ -14,6 +14,7 @@ admin-menu = <b>员工菜单</b>（您的身份：{$role}）
 admin-btn-find = 🔎 查找会员
 admin-btn-campaigns = 🎟 优惠券活动
 admin-btn-returns = 📦 退款退货申请
+admin-btn-tickets = 💬 客服工单
 admin-btn-approvals = ✅ 待审批
 admin-btn-card = ⬅️ 会员卡片
 admin-btn-menu = 🏠 员工菜单

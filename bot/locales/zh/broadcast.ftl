@@ -1,4 +1,5 @@
 ## 群发（PRODUCT.md 6）：管理员的 /broadcast、进度消息、退订
+cmd-broadcast = 群发营销消息（管理员）
 broadcast-btn-unsubscribe = 🔕 退订营销消息
 broadcast-coupon-line = 🎁 您的优惠券：<code>{$code}</code>（在 /coupons 查看）
 broadcast-unsubscribed = 已退订：您将不再收到营销消息。可在 /profile 中重新开启。
