@@ -227,6 +227,11 @@ REGISTRY: tuple[PersonalTable, ...] = (
         "broadcast_deliveries", by("member_id"), "delete", owners=("member_id", "telegram_id"),
         why="which marketing messages went to the member: serves only the sending and its report",
     ),
+    PersonalTable(
+        "automation_sends", by("member_id"), "delete", owners=("member_id",),
+        why="which automated message (birthday, win-back, review request) went to the member and when: "
+            "only so each fires once per its rule",
+    ),
 )
 
 # Tables that hold nobody's personal data, and why (the registry test requires every table to be named).
