@@ -240,6 +240,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "products": "the shop's catalog",
     "processed_updates": "Telegram update ids only, to skip a repeated delivery",
     "broadcasts": "the shop's marketing messages, their segment and counters; the composer is staff",
+    "automation_rules": "the shop's automation switches and parameters",
 }
 
 BY_NAME: Mapping[str, PersonalTable] = {entry.name: entry for entry in REGISTRY}
