@@ -263,3 +263,19 @@ async def test_rule_edits_are_validated_audited_and_for_admins_only(database: Da
     audited = await probe.scalar(select(func.count()).select_from(AuditRecord).where(
         AuditRecord.action == "automation.change", AuditRecord.target_id == "expiry"))
     assert audited >= 1
+
+
+async def test_service_switches_stop_expiry_reminders_and_use_the_days_set(database: Database, probe: Probe) -> None:
+    """Expiry reminders are service messages sent directly (bot/scheduler.py); /automation switches them."""
+    from bot.scheduler import send_expiry_reminders
+    from services import points
+    from tests.test_broadcast_service import NOW as LOT_NOW, add_lot
+
+    holder = await add_member(probe, opt_in=False)  # service: opted out still counts
+    await add_lot(probe, holder, 10, timedelta(days=5))
+    await switch_off(database, "expiry")
+    assert await send_expiry_reminders(None, database, POLICY, "zh", LOT_NOW) == 0  # off: no Bot call at all
+    await configure(database, "expiry", days="3")  # back on, 3 days before: not due yet at 5 days
+    assert [r for r in await points.claim_reminders(UnitOfWork(database), LOT_NOW, (3,)) if r.member_id == holder] == []
+    due = await points.claim_reminders(UnitOfWork(database), LOT_NOW, (7,))
+    assert [r.member_id for r in due if r.member_id == holder] == [holder]  # the switch left it unclaimed
