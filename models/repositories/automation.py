@@ -80,7 +80,7 @@ class AutomationRepository:
         m = MEMBERS.c
         days = [today.day] + ([29] if (today.month, today.day) == (2, 28) and not _leap(today.year) else [])
         query = _audience().where(m.birthday.is_not(None), extract("month", m.birthday) == today.month,
-                                  extract("day", m.birthday).in_(days))
+                                  extract("day", m.birthday).in_(days), ~_sent("birthday", str(today.year)))
         return [Due(member_id, str(today.year)) for member_id in await self.session.scalars(query)]
 
     async def inactive(self, days: int, now: datetime, today: date) -> list[Due]:
@@ -94,7 +94,8 @@ class AutomationRepository:
             select(m.id, m.created_at, last_order, last_checkin)
             .where(m.id.in_(_audience()), m.created_at < since,
                    ~exists().where(Order.member_id == m.id, Order.created_at >= since),
-                   ~exists().where(PointsCheckin.member_id == m.id, PointsCheckin.day > today - timedelta(days=days)))
+                   ~exists().where(PointsCheckin.member_id == m.id, PointsCheckin.day > today - timedelta(days=days)),
+                   ~_quiet_since_winback())
         )
         due = []
         for member_id, joined, ordered, checked in await self.session.execute(query):
@@ -110,6 +111,7 @@ class AutomationRepository:
         query = select(o.member_id, o.id).where(
             o.status == "completed", o.completed_at <= latest, o.completed_at > latest - timedelta(days=window_days),
             o.member_id.in_(_audience()), ~exists().where(Review.order_id == o.id),
+            ~exists().where(SENDS.c.kind == "review", SENDS.c.member_id == o.member_id, SENDS.c.order_id == o.id),
         )
         return [Due(member_id, f"order:{order_id}", order_id) for member_id, order_id in await self.session.execute(query)]
 
@@ -173,6 +175,21 @@ class AutomationRepository:
             done = used_at or reviewed_at
             converted[kind] = converted.get(kind, 0) + int(done is not None and done <= at + within)
         return [Figures(kind, sent[kind], converted[kind]) for kind in sorted(sent)]
+
+
+def _sent(kind: str, period: str) -> Any:
+    """The member already has this kind's send for this period (a filter only: the UNIQUE key decides)."""
+    return exists().where(SENDS.c.kind == kind, SENDS.c.member_id == MEMBERS.c.id, SENDS.c.period == period)
+
+
+def _quiet_since_winback() -> Any:
+    """A win-back was sent and the member has neither ordered nor checked in since: same period."""
+    s = SENDS.c
+    return exists().where(
+        s.kind == "winback", s.member_id == MEMBERS.c.id,
+        ~exists().where(Order.member_id == MEMBERS.c.id, Order.created_at > s.created_at),
+        ~exists().where(PointsCheckin.member_id == MEMBERS.c.id, PointsCheckin.created_at > s.created_at),
+    )
 
 
 def _day(value: datetime | date | None) -> date | None:
