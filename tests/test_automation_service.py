@@ -104,7 +104,6 @@ async def deliveries(probe: Probe, member_id: int, kind: str) -> int:
 
 async def test_birthday_once_a_year_on_the_morning_and_never_to_opted_out_or_deleted(database: Database, probe: Probe) -> None:
     campaign = await new_campaign(UnitOfWork(database))
-    code = await probe.scalar(select(func.max(Coupon.campaign_id)))  # noqa: F841 - the campaign exists
     from models.coupons import CouponCampaign
 
     code = await probe.scalar(select(CouponCampaign.code).where(CouponCampaign.id == campaign))

@@ -3,7 +3,7 @@ broadcast delivery, each once per its rule (see models/automation.py).
 
     rules.py  kinds, defaults, validation, /automation's use cases (admins, audited)
     jobs.py   birthday, win-back and review-request runs
-    stats.py  per kind sent and converted, for /stats
+    (the /stats figures: services/stats.automation_section)
 """
 
 from services.automation.jobs import run, run_due
