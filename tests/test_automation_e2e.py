@@ -77,6 +77,7 @@ async def test_review_request_arrives_through_delivery_and_opens_the_review(bot_
     await member.wait_for(lambda: member.last_message is not None and
                           member.last_message.text == shown("automation-msg-review"), timeout=30)
     request = member.last_message
+    assert request.button_texts == [t("automation-btn-review"), t("broadcast-btn-unsubscribe")]  # marketing: can opt out
     await member.press(request, t("automation-btn-review"))
     number = orders.order_number(order_id)
     await member.wait_for(lambda: member.last_message.text == shown("review-choose-stars", number=number))
