@@ -29,13 +29,16 @@ class Outgoing:
 
 def marketing_message(broadcast: BroadcastView, t: Translator, coupon_code: str | None = None) -> Outgoing:
     """The broadcast in the recipient's language: the staff's HTML, their coupon, the URL button,
-    and the one-tap unsubscribe button every marketing message carries."""
-    text = broadcast.text
+    and the one-tap unsubscribe button every marketing message carries. An automation's broadcast
+    has a translation key for its text and may carry a callback button (e.g. review this order)."""
+    text = t(broadcast.text_key) if broadcast.text_key else broadcast.text
     if coupon_code:
         text = f"{text}\n\n{t('broadcast-coupon-line', code=coupon_code)}"
     rows = []
     if broadcast.button_text and broadcast.button_url:
         rows.append([InlineKeyboardButton(text=broadcast.button_text, url=broadcast.button_url)])
+    if broadcast.button_key and broadcast.button_data:
+        rows.append([InlineKeyboardButton(text=t(broadcast.button_key), callback_data=broadcast.button_data)])
     unsubscribe = BroadcastCb(action=BroadcastAction.unsubscribe, id=broadcast.id)
     rows.append([InlineKeyboardButton(text=t("broadcast-btn-unsubscribe"), callback_data=unsubscribe.pack())])
     markup = InlineKeyboardMarkup(inline_keyboard=rows)

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.automation import rule as automation_rule, run_automations
 from bot.delivery import deliver
 from bot.refunds import send_star_refunds
 from bot.i18n import pick_language, translator
@@ -29,11 +30,16 @@ from services.unit_of_work import UnitOfWork
 async def send_expiry_reminders(
     bot: Bot, database: Database, policy: ShopPolicy, default_language: str, now: datetime | None = None
 ) -> int:
-    """Claim due reminders, then send each; a reminder is claimed once, so it is sent at most once."""
+    """Claim due reminders, then send each; a reminder is claimed once, so it is sent at most once.
+
+    A service message (to every member, opted in or not); /automation switches it and sets the days."""
     now = now or utcnow()
+    switch = await automation_rule(database, "expiry")
+    if not switch.enabled:
+        return 0
     uow = UnitOfWork(database)
     sent = 0
-    for reminder in await points.claim_reminders(uow, now, policy.reminder_days):
+    for reminder in await points.claim_reminders(uow, now, tuple(switch.params["days"] or policy.reminder_days)):
         t = translator(pick_language(reminder.language, None, default_language))
         text = t(
             "points-expiry-reminder",
@@ -50,8 +56,12 @@ async def send_expiry_reminders(
 async def announce_tier_changes(
     bot: Bot, database: Database, policy: ShopPolicy, default_language: str, now: datetime | None = None
 ) -> int:
-    """Tell members about upgrades queued by any process (earn, tier review, the shop API)."""
+    """Tell members about upgrades queued by any process (earn, tier review, the shop API).
+
+    A service message; switched off in /automation, the upgrades are still claimed (and not told)."""
     announcements = await points.claim_announcements(UnitOfWork(database), now or utcnow())
+    if not (await automation_rule(database, "tier")).enabled:
+        return 0
     for announcement in announcements:
         if announcement.telegram_id is None:
             continue
@@ -166,6 +176,8 @@ class BackgroundJobs:
                                id="orders-expire", **options)
         self.scheduler.add_job(announce_order_changes, IntervalTrigger(seconds=30), args=messages,
                                id="orders-announce", **options)
+        self.scheduler.add_job(run_automations, IntervalTrigger(minutes=10), args=[database, policy],
+                               id="automation", **options)
         self.scheduler.add_job(refund_stars, IntervalTrigger(minutes=2), args=[bot, database],
                                id="orders-refund-stars", **options)
 

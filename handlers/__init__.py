@@ -16,6 +16,7 @@ def create_routers() -> list[Router]:
         admin_points,
         aftersale,
         audit,
+        automation,
         blocked,
         broadcast,
         broadcast_controls,
@@ -50,6 +51,7 @@ def create_routers() -> list[Router]:
         staff_returns, support_desk, stats, admin, admin_points, admin_campaigns, admin_catalog, admin_orders,
         staff, audit,  # staff features
         broadcast, broadcast_controls,  # the admins' /broadcast dialog; progress buttons, unsubscribe
+        automation,  # /automation: the marketing automations' switches and parameters
         fallback,
     )
     return [feature.create_router() for feature in features]

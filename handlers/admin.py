@@ -19,6 +19,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot import keyboards, replies
 from bot.callbacks import (
     AdminAction,
+    AutomationAction,
+    AutomationCb,
     AdminCb,
     ApprovalAction,
     ApprovalCb,
@@ -64,6 +66,7 @@ ADMIN_SECTIONS: list[tuple[Role, str, Callable[[], object]]] = [
     (Role.admin, "admin-btn-returns", lambda: StaffReturnCb(action=StaffReturnAction.queue)),
     (Role.operator, "admin-btn-orders", lambda: StaffOrderCb(action=StaffOrderAction.list)),
     (Role.admin, "admin-btn-catalog", lambda: CatalogCb(action=CatalogAction.list)),
+    (Role.admin, "admin-btn-automation", lambda: AutomationCb(action=AutomationAction.list)),
 ]
 
 

@@ -3,6 +3,7 @@
 from models.abuse import BirthdayChange, IdentityMark, RewardClaim
 from models.aftersale import Refund, RefundLine, Review, ReturnRequest, ReturnRequestLine, ReturnRequestPhoto
 from models.approvals import ApprovalRequest
+from models.automation import AutomationRule, AutomationSend
 from models.base import Base
 from models.broadcasts import Broadcast, BroadcastDelivery
 from models.coupons import Coupon, CouponCampaign, CouponClaim, CouponGift
@@ -18,6 +19,8 @@ __all__ = [
     "IdentityMark",
     "RewardClaim",
     "ApprovalRequest",
+    "AutomationRule",
+    "AutomationSend",
     "AuditRecord",
     "Base",
     "Broadcast",

@@ -45,6 +45,11 @@ class Broadcast(Base):
     progress_shown: Mapped[str | None] = mapped_column(String(64))
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a sender worked on it
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A system broadcast (an automation, composer_id 0): the text is this translation key, rendered in
+    # each recipient's language, and `button_data` an extra callback button (e.g. review this order).
+    text_key: Mapped[str | None] = mapped_column(String(64))
+    button_key: Mapped[str | None] = mapped_column(String(64))
+    button_data: Mapped[str | None] = mapped_column(String(64))
 
 
 class BroadcastDelivery(Base):

@@ -227,6 +227,11 @@ REGISTRY: tuple[PersonalTable, ...] = (
         "broadcast_deliveries", by("member_id"), "delete", owners=("member_id", "telegram_id"),
         why="which marketing messages went to the member: serves only the sending and its report",
     ),
+    PersonalTable(
+        "automation_sends", by("member_id"), "delete", owners=("member_id",),
+        why="which automated message (birthday, win-back, review request) went to the member and when: "
+            "only so each fires once per its rule",
+    ),
 )
 
 # Tables that hold nobody's personal data, and why (the registry test requires every table to be named).
@@ -235,6 +240,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "products": "the shop's catalog",
     "processed_updates": "Telegram update ids only, to skip a repeated delivery",
     "broadcasts": "the shop's marketing messages, their segment and counters; the composer is staff",
+    "automation_rules": "the shop's automation switches and parameters",
 }
 
 BY_NAME: Mapping[str, PersonalTable] = {entry.name: entry for entry in REGISTRY}

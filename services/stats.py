@@ -97,7 +97,17 @@ async def orders_section(uow: UnitOfWork, ctx: StatsContext) -> Section:
     ))
 
 
-SECTIONS: list[SectionBuilder] = [members_section, points_section, coupons_section, orders_section, tickets_section]
+async def automation_section(uow: UnitOfWork, ctx: StatsContext) -> Section:
+    """Per marketing automation over 30 days: messages sent, and converted (services.automation.rules)."""
+    from services.automation.rules import CONVERSION_DAYS
+
+    rows = [dict(kind=f.kind, sent=f.sent, converted=f.converted, converted_percent=percent(f.converted, f.sent))
+            for f in await uow.automation.figures(ctx.since30, timedelta(days=CONVERSION_DAYS))]
+    return Section("automation", dict(days=30, within=CONVERSION_DAYS), rows)
+
+
+SECTIONS: list[SectionBuilder] = [members_section, points_section, coupons_section, orders_section, tickets_section,
+                                  automation_section]
 
 
 async def report(uow: UnitOfWork, policy: ShopPolicy, staff_id: int, now: datetime | None = None) -> list[Section]:

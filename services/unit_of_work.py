@@ -24,6 +24,7 @@ from models.database import Database
 from models.repositories.abuse import AbuseRepository
 from models.repositories.admin import AdminRepository
 from models.repositories.aftersale import AftersaleRepository
+from models.repositories.automation import AutomationRepository
 from models.repositories.broadcasts import BroadcastRepository
 from models.repositories.catalog import CatalogRepository
 from models.repositories.checkins import CheckinRepository
@@ -175,3 +176,7 @@ class UnitOfWork:
     @property
     def broadcasts(self) -> BroadcastRepository:
         return BroadcastRepository(self.session)
+
+    @property
+    def automation(self) -> AutomationRepository:
+        return AutomationRepository(self.session)

@@ -155,6 +155,11 @@ async def marketing(bot_env: BotEnv, member_id: int, telegram_id: int) -> None:
     ).returning(Broadcast.__table__.c.id))
     await bot_env.probe.write(insert(BroadcastDelivery.__table__).values(
         broadcast_id=broadcast_id, member_id=member_id, telegram_id=telegram_id, status="sent", attempts=1, sent_at=now))
+    from models.automation import AutomationSend  # an automation (issue 15) sent it
+
+    await bot_env.probe.write(insert(AutomationSend.__table__).values(
+        kind="winback", member_id=member_id, period=now.date().isoformat(), status="queued",
+        broadcast_id=broadcast_id, created_at=now))
 
 
 async def _view(bot_env: BotEnv, member_id: int) -> Member:

@@ -107,7 +107,8 @@ async def seed_orders(session: object, first: Member, second: Member, third: Mem
 
 async def test_the_figures_of_a_known_shop(shop: Database) -> None:
     sections = {s.key: s for s in await stats.report(UnitOfWork(shop), POLICY, OWNER, now=NOW)}
-    assert list(sections) == ["members", "points", "coupons", "orders", "tickets"]
+    assert list(sections) == ["members", "points", "coupons", "orders", "tickets", "automation"]
+    assert sections["automation"].rows == []  # nothing automated in this shop (figures: test_automation_service.py)
     assert sections["orders"].values == dict(
         orders=2, orders_7=0, orders_30=1, revenue_money=13_000, revenue_30_money=8_000, average_30_money=10_000,
         refunds_30=1, refunded_30_money=2_000,

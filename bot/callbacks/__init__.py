@@ -4,7 +4,7 @@ Callback data only says which button was pressed; handlers re-check who may pres
 factories live by area (members, shop, staff, marketing); import them from here.
 """
 
-from bot.callbacks.marketing import BroadcastAction, BroadcastCb  # noqa: F401
+from bot.callbacks.marketing import AutomationAction, AutomationCb, BroadcastAction, BroadcastCb  # noqa: F401
 from bot.callbacks.members import (  # noqa: F401
     MenuAction,
     MenuCb,
@@ -56,6 +56,8 @@ from bot.callbacks.staff import (  # noqa: F401
 )
 
 __all__ = [
+    "AutomationAction",
+    "AutomationCb",
     "AdminAction",
     "AdminCb",
     "AftersaleAction",

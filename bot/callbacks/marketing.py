@@ -25,3 +25,17 @@ class BroadcastCb(CallbackData, prefix="bc"):
     action: BroadcastAction
     id: int = 0
     value: str = ""
+
+
+class AutomationAction(str, Enum):
+    """/automation (admins; the role is re-checked by every use case)."""
+
+    list = "l"
+    toggle = "t"  # on ↔ off, `kind`
+    edit = "e"  # ask for `param` of `kind`
+
+
+class AutomationCb(CallbackData, prefix="au"):
+    action: AutomationAction
+    kind: str = ""  # birthday | winback | review | expiry | tier
+    param: str = ""  # campaign | hour | days

@@ -40,6 +40,9 @@ class BroadcastView:
     finished_at: datetime | None
     total: int
     progress_message_id: int | None
+    text_key: str | None = None
+    button_key: str | None = None
+    button_data: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
