@@ -35,8 +35,8 @@ async def set_chat_language(bot: Bot, chat_id: int, language: str, role: str | N
 # Staff commands by role (owner, admin, operator), shown only in staff chats, after the member commands.
 STAFF_COMMANDS: dict[str, list[str]] = {
     "operator": ["admin", "tickets"],
-    "admin": ["admin", "tickets", "returns", "stats", "export", "broadcast"],
-    "owner": ["admin", "tickets", "returns", "stats", "export", "broadcast", "staff", "audit"],
+    "admin": ["admin", "tickets", "returns", "stats", "export", "broadcast", "automation"],
+    "owner": ["admin", "tickets", "returns", "stats", "export", "broadcast", "automation", "staff", "audit"],
 }
 
 

@@ -272,7 +272,8 @@ async def test_the_owner_grants_and_revokes_in_the_bot_and_the_command_menu_foll
     granted = await owner.expect_message()
     assert shown("staff-granted", id=str(person.id), role=t("staff-role-admin")) in granted.text
     menu = [command["command"] for command in bot_env.emulator.commands_for(person.id, person.language_code)]
-    assert menu[-6:] == ["admin", "tickets", "returns", "stats", "export", "broadcast"] and "staff" not in menu
+    assert menu[-7:] == ["admin", "tickets", "returns", "stats", "export", "broadcast", "automation"]
+    assert "staff" not in menu
     await owner.press(granted, t("staff-btn-revoke", id=str(person.id)))
     await owner.press(granted, t("btn-confirm"))
     assert await roles.current_role(bot_env.uow(), shop_policy(bot_env.settings), person.id) is None

@@ -1,4 +1,5 @@
 # Marketing automation (issue 15): the messages, /automation, the /stats section.
+cmd-automation = Marketing automation (admins)
 
 automation-msg-birthday = 🎂 Happy birthday! Thank you for being with us — here is a birthday present for you.
 automation-msg-winback = 👋 It has been a while! We miss you, so here is a coupon to welcome you back.

@@ -1,4 +1,5 @@
 # Marketing automation (issue 15): the messages, /automation, the /stats section.
+cmd-automation = 自动化营销（管理员）
 
 automation-msg-birthday = 🎂 生日快乐！感谢您一直以来的支持，我们为您准备了一份生日礼物。
 automation-msg-winback = 👋 好久不见！我们想念您，特意为您准备了一张优惠券，欢迎回来逛逛。
