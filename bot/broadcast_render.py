@@ -1,6 +1,7 @@
 """What a broadcast looks like: the marketing message each recipient gets, and the composer's progress screen."""
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import BroadcastAction, BroadcastCb
 from bot.i18n import Translator
+from bot.render import money, quote
 from services.broadcasts import BroadcastView, Segment
 from services.broadcasts.delivery import Progress
 
@@ -31,7 +33,7 @@ def marketing_message(broadcast: BroadcastView, t: Translator, coupon_code: str 
     """The broadcast in the recipient's language: the staff's HTML, their coupon, the URL button,
     and the one-tap unsubscribe button every marketing message carries. An automation's broadcast
     has a translation key for its text and may carry a callback button (e.g. review this order)."""
-    text = t(broadcast.text_key) if broadcast.text_key else broadcast.text
+    text = t(broadcast.text_key, **_system_params(broadcast, t)) if broadcast.text_key else broadcast.text
     if coupon_code:
         text = f"{text}\n\n{t('broadcast-coupon-line', code=coupon_code)}"
     rows = []
@@ -43,6 +45,17 @@ def marketing_message(broadcast: BroadcastView, t: Translator, coupon_code: str 
     rows.append([InlineKeyboardButton(text=t("broadcast-btn-unsubscribe"), callback_data=unsubscribe.pack())])
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
     return Outgoing(text, markup, broadcast.photo_file_id, markup.model_dump(exclude_none=True))
+
+
+def _system_params(broadcast: BroadcastView, t: Translator) -> dict[str, Any]:
+    """An automation's text parameters (its segment_params; the personalised coupon's amounts shown as money)."""
+    params = json.loads(broadcast.segment_params or "{}") if broadcast.segment.startswith("auto:") else {}
+    if "min_spend" in params:
+        currency = params.pop("currency")
+        for name in ("min_spend", "amount_off"):
+            params[name] = money(int(params[name]), currency, t.language)
+        params["category"] = quote(params["category"] or "")
+    return params
 
 
 def segment_label(t: Translator, segment: Segment, tier_name: str | None = None, amount: str | None = None) -> str:

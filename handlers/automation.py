@@ -27,6 +27,9 @@ from services.staff.roles import Role
 from services.unit_of_work import UnitOfWork
 
 
+PARAMS = ("campaign", "hour", "days", "orders", "percent", "valid")
+
+
 class AutomationForm(StatesGroup):
     value = State()
 
@@ -93,7 +96,7 @@ def question(t: Translator, kind: str, param: str) -> str:
 
 async def edit_button(callback: CallbackQuery, callback_data: AutomationCb, callback_answer: CallbackAnswer,
                       state: FSMContext, t: Translator) -> None:
-    if callback_data.kind not in automation.KINDS or callback_data.param not in ("campaign", "hour", "days"):
+    if callback_data.kind not in automation.KINDS or callback_data.param not in PARAMS:
         callback_answer.text = t("button-expired")
         return
     await state.set_state(AutomationForm.value)

@@ -37,5 +37,5 @@ class AutomationAction(str, Enum):
 
 class AutomationCb(CallbackData, prefix="au"):
     action: AutomationAction
-    kind: str = ""  # birthday | winback | review | expiry | tier
-    param: str = ""  # campaign | hour | days
+    kind: str = ""  # birthday | winback | review | personal_coupon | expiry | tier
+    param: str = ""  # campaign | hour | days | orders | percent | valid

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.aftersale import Review
 from models.automation import AutomationRule, AutomationSend
 from models.broadcasts import Broadcast, BroadcastDelivery
-from models.coupons import Coupon
+from models.coupons import Coupon, CouponCampaign
 from models.database import insert_for
 from models.members import Member, TelegramUser
-from models.orders import Order
+from models.orders import Order, OrderLine, Product
 from models.points import PointsCheckin
 from models.repositories.broadcasts import segment_query
 
@@ -114,6 +114,57 @@ class AutomationRepository:
             ~exists().where(SENDS.c.kind == "review", SENDS.c.member_id == o.member_id, SENDS.c.order_id == o.id),
         )
         return [Due(member_id, f"order:{order_id}", order_id) for member_id, order_id in await self.session.execute(query)]
+
+    # --- the personalised coupon (services/automation/personal.py) -----------------------------
+
+    async def basket_due(self, min_orders: int, every_days: int, period: str, now: datetime, limit: int) -> list[Due]:
+        """Audience members with at least `min_orders` paid orders and no personalised coupon this period
+        nor within the last `every_days` days (so changing N never sends twice), lowest id first."""
+        o, s = Order.__table__.c, SENDS.c
+        buyers = select(o.member_id).where(o.paid_at.is_not(None)).group_by(o.member_id).having(func.count() >= min_orders)
+        recent = exists().where(s.kind == "personal_coupon", s.member_id == MEMBERS.c.id,
+                                s.created_at > now - timedelta(days=every_days))
+        query = (select(MEMBERS.c.id).where(MEMBERS.c.id.in_(_audience()), MEMBERS.c.id.in_(buyers), ~recent,
+                                            ~_sent("personal_coupon", period))
+                 .order_by(MEMBERS.c.id).limit(limit))
+        return [Due(member_id, period) for member_id in await self.session.scalars(query)]
+
+    async def baskets(self, member_ids: list[int], latest: int) -> dict[int, list[int]]:
+        """Each member's latest `latest` paid order totals (paid minus refunded), one query for the batch."""
+        o = Order.__table__.c
+        rank = func.row_number().over(partition_by=o.member_id, order_by=o.id.desc()).label("rank")
+        ranked = select(o.member_id, (o.total - o.refunded_amount).label("kept"), rank).where(
+            o.member_id.in_(member_ids), o.paid_at.is_not(None)).subquery()
+        totals: dict[int, list[int]] = {}
+        for member_id, kept in await self.session.execute(
+                select(ranked.c.member_id, ranked.c.kept).where(ranked.c.rank <= latest)):
+            totals.setdefault(member_id, []).append(int(kept))
+        return totals
+
+    async def category_units(self, member_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+        """Per member: (category, units kept) of their paid orders, most bought first (as
+        RecommendationRepository.category_units, for a batch)."""
+        o, lines, products = Order.__table__.c, OrderLine.__table__.c, Product.__table__.c
+        units = func.sum(lines.quantity - lines.refunded_quantity)
+        query = (
+            select(o.member_id, products.category, units)
+            .select_from(Order.__table__.join(OrderLine.__table__, lines.order_id == o.id)
+                         .join(Product.__table__, products.id == lines.product_id))
+            .where(o.member_id.in_(member_ids), o.paid_at.is_not(None))
+            .group_by(o.member_id, products.category).having(units > 0)
+            .order_by(o.member_id, units.desc(), products.category)
+        )
+        result: dict[int, list[tuple[str, int]]] = {}
+        for member_id, category, count in await self.session.execute(query):
+            result.setdefault(member_id, []).append((category, int(count)))
+        return result
+
+    async def ensure_campaign(self, code: str, values: dict[str, Any]) -> int:
+        """The campaign with this code, created once (INSERT … ON CONFLICT DO NOTHING on the code)."""
+        campaigns = CouponCampaign.__table__
+        await self.session.execute(self._insert(campaigns).values(code=code, **values)
+                                   .on_conflict_do_nothing(index_elements=["code"]))
+        return int(await self.session.scalar(select(campaigns.c.id).where(campaigns.c.code == code)))
 
     # --- sends -----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ broadcast delivery, each once per its rule (see models/automation.py).
 
     rules.py  kinds, defaults, validation, /automation's use cases (admins, audited)
     jobs.py   birthday, win-back and review-request runs
+    personal.py  the personalised coupon: a threshold just above the member's median basket
     (the /stats figures: services/stats.automation_section)
 """
 

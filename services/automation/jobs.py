@@ -17,6 +17,7 @@ from datetime import datetime
 from models.base import utcnow
 from models.repositories.automation import Due
 from services import abuse
+from services.automation import personal
 from services.automation.rules import MARKETING, Rule, load
 from services.policy import ShopPolicy
 from services.unit_of_work import UnitOfWork
@@ -37,7 +38,9 @@ async def run_due(uow: UnitOfWork, policy: ShopPolicy, review_button: ButtonData
         rules = await load(uow)
     queued = {}
     for kind in MARKETING:
-        if rules[kind].enabled:
+        if rules[kind].enabled and kind == personal.KIND:
+            queued[kind] = await personal.run(uow, policy, rules[kind], now)
+        elif rules[kind].enabled:
             queued[kind] = await run(uow, policy, rules[kind], review_button, now)
     return queued
 

@@ -3,6 +3,7 @@
     birthday  a coupon on the birthday morning (shop time), once a year      marketing
     winback   a coupon after N days with no order and no check-in, once per inactivity period   marketing
     review    "how was your order?" N days after it completed, once per order                    marketing
+    personal_coupon  a "满X减Y" coupon just above the member's median basket, every N days (personal.py)  marketing
     expiry    points-expiry reminders N days before (service: goes to everyone, PRODUCT.md 6)
     tier      tier-upgrade congratulations (service: goes to everyone)
 
@@ -26,7 +27,7 @@ from services.unit_of_work import UnitOfWork
 
 AUTOMATION_ROLE = Role.admin
 CONVERSION_DAYS = 14  # a coupon used / a review written within this many days of the message counts
-MARKETING = ("birthday", "winback", "review")
+MARKETING = ("birthday", "winback", "review", "personal_coupon")
 SERVICE = ("expiry", "tier")
 KINDS = MARKETING + SERVICE
 
@@ -35,12 +36,15 @@ DEFAULTS: dict[str, tuple[bool, dict[str, Any]]] = {
     "birthday": (False, {"campaign": "", "hour": 9}),
     "winback": (False, {"campaign": "", "days": 60}),
     "review": (False, {"days": 3}),
+    "personal_coupon": (False, {"days": 30, "orders": 2, "percent": 10, "valid": 14}),
     "expiry": (True, {"days": []}),  # [] = the POINTS_REMINDER_DAYS setting
     "tier": (True, {}),
 }
 # parameter → (minimum, maximum) for numbers
 RANGES = {("birthday", "hour"): (0, 23), ("winback", "days"): (7, 3650), ("review", "days"): (1, 60),
-          ("expiry", "days"): (1, 365)}
+          ("expiry", "days"): (1, 365), ("personal_coupon", "days"): (7, 365),
+          ("personal_coupon", "orders"): (1, 100), ("personal_coupon", "percent"): (1, 50),
+          ("personal_coupon", "valid"): (1, 365)}
 MAX_REMINDERS = 3
 
 
