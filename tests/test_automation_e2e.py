@@ -81,3 +81,34 @@ async def test_review_request_arrives_through_delivery_and_opens_the_review(bot_
     await member.press(request, t("automation-btn-review"))
     number = orders.order_number(order_id)
     await member.wait_for(lambda: member.last_message.text == shown("review-choose-stars", number=number))
+
+
+async def test_personal_coupon_is_set_up_in_automation_and_arrives_with_its_coupon(bot_env: BotEnv, member: SimUser) -> None:
+    boss = owner(bot_env)
+    await boss.send("/automation")
+    screen = await boss.expect_message()
+    assert name("personal_coupon") in screen.text
+    await boss.press(screen, t("automation-btn-param", name=name("personal_coupon"),
+                               param=t("automation-param-name-percent")))
+    assert (await boss.expect_message()).text == shown("automation-ask-percent", name=name("personal_coupon"))
+    await boss.send("80")
+    assert (await boss.expect_message()).text == shown("error-automation-number", low=1, high=50, count=1)
+    await boss.send("20")
+    saved = await boss.expect_message()
+    await boss.press(saved, t("automation-btn-toggle-on", name=name("personal_coupon")))
+    member_id = await bot_env.probe.scalar(select(Member.id).where(Member.telegram_id == member.id))
+    await bot_env.probe.write(update(Member).where(Member.id == member_id).values(marketing_opt_in=True))
+    paid = utcnow() - timedelta(days=10)
+    for total in (6_000, 7_000):  # median_low 6,000 → min spend 6,500, 20 % → 13.00
+        await bot_env.probe.write(insert(Order.__table__).values(
+            member_id=member_id, status="completed", subtotal=total, total=total, coupon_discount=0, points_used=0,
+            points_discount=0, refunded_amount=0, currency="CNY", points_earned=0, source="bot", version=1,
+            updated_at=paid, created_at=paid, paid_at=paid, completed_at=paid))
+    policy = shop_policy(bot_env.settings)
+    assert (await run_automations(bot_env.database, policy))["personal_coupon"] == 1
+    assert (await run_automations(bot_env.database, policy)).get("personal_coupon", 0) == 0  # once per period
+    text = shown("automation-msg-personal_coupon", min_spend="¥65.00", amount_off="¥13.00", valid=14)
+    await member.wait_for(lambda: member.last_message is not None and member.last_message.text.startswith(text),
+                          timeout=30)
+    assert member.last_message.button_texts == [t("broadcast-btn-unsubscribe")]
+    await bot_env.probe.write(update(AutomationRule).where(AutomationRule.kind == "personal_coupon").values(enabled=False))
