@@ -133,3 +133,16 @@ def test_the_message_names_the_amounts_and_the_favourite(language: str) -> None:
     text = marketing_message(view, Translator(language), "ABCD").text
     assert "90" in text and "9" in text and "14" in text and "&lt;tea&gt;" in text
     assert "{" not in text and "automation-msg" not in text
+
+
+async def test_batches_reach_every_due_member_past_one_given_nothing(database: Database, probe: Probe,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.automation import personal
+
+    monkeypatch.setattr(personal, "BATCH", 2)
+    tiny = [await buyer(probe, [50, 50]) for _ in range(2)]  # median 0.50 → 满1减1 would be a free order: nothing
+    others = [await buyer(probe, [20_000, 20_000]) for _ in range(3)]
+    when = NOW + timedelta(days=90)
+    await run_twice_at_once(database, when)
+    assert [await deliveries(probe, m, KIND) for m in others] == [1, 1, 1]
+    assert [await deliveries(probe, m, KIND) for m in tiny] == [0, 0]  # and a whole batch of them did not stop the run

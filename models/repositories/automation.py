@@ -117,14 +117,16 @@ class AutomationRepository:
 
     # --- the personalised coupon (services/automation/personal.py) -----------------------------
 
-    async def basket_due(self, min_orders: int, every_days: int, period: str, now: datetime, limit: int) -> list[Due]:
+    async def basket_due(self, min_orders: int, every_days: int, period: str, now: datetime, after_id: int,
+                         limit: int) -> list[Due]:
         """Audience members with at least `min_orders` paid orders and no personalised coupon this period
-        nor within the last `every_days` days (so changing N never sends twice), lowest id first."""
+        nor within the last `every_days` days (so changing N never sends twice), ids above `after_id`, lowest first."""
         o, s = Order.__table__.c, SENDS.c
         buyers = select(o.member_id).where(o.paid_at.is_not(None)).group_by(o.member_id).having(func.count() >= min_orders)
         recent = exists().where(s.kind == "personal_coupon", s.member_id == MEMBERS.c.id,
                                 s.created_at > now - timedelta(days=every_days))
-        query = (select(MEMBERS.c.id).where(MEMBERS.c.id.in_(_audience()), MEMBERS.c.id.in_(buyers), ~recent,
+        query = (select(MEMBERS.c.id).where(MEMBERS.c.id > after_id, MEMBERS.c.id.in_(_audience()),
+                                            MEMBERS.c.id.in_(buyers), ~recent,
                                             ~_sent("personal_coupon", period))
                  .order_by(MEMBERS.c.id).limit(limit))
         return [Due(member_id, period) for member_id in await self.session.scalars(query)]

@@ -60,23 +60,26 @@ def period_of(now: datetime, policy: ShopPolicy, every_days: int) -> str:
 
 async def run(uow: UnitOfWork, policy: ShopPolicy, rule: Rule, now: datetime) -> int:
     """Batches of due members, each one read and one write transaction; returns the messages queued."""
-    total = 0
+    total, after_id = 0, 0
     for _ in range(MAX_BATCHES):
-        groups, count = await _targets(uow, policy, rule, now)
+        groups, due = await _targets(uow, policy, rule, now, after_id)
         if groups:
             total += await _queue(uow, policy, rule, groups, now)
-        if count < BATCH:
+        if len(due) < BATCH:
             break
+        after_id = due[-1]  # a member given nothing (a basket under one currency unit) is not read again this run
     if total:
         log.info("automation %s: %s messages queued", KIND, total)
     return total
 
 
-async def _targets(uow: UnitOfWork, policy: ShopPolicy, rule: Rule, now: datetime) -> tuple[dict[Group, list[int]], int]:
-    """The next batch of due members grouped by (threshold, favourite); and how many were due."""
+async def _targets(uow: UnitOfWork, policy: ShopPolicy, rule: Rule, now: datetime,
+                   after_id: int) -> tuple[dict[Group, list[int]], list[int]]:
+    """The next batch of due members (ids above `after_id`) grouped by (threshold, favourite); and their ids."""
     every, percent = int(rule.params["days"]), int(rule.params["percent"])
     async with uow.read():
-        due = await uow.automation.basket_due(int(rule.params["orders"]), every, period_of(now, policy, every), now, BATCH)
+        due = await uow.automation.basket_due(int(rule.params["orders"]), every, period_of(now, policy, every), now,
+                                              after_id, BATCH)
         ids = [d.member_id for d in due]
         baskets = await uow.automation.baskets(ids, BASKETS) if ids else {}
         categories = await uow.automation.category_units(ids) if ids else {}
@@ -87,9 +90,11 @@ async def _targets(uow: UnitOfWork, policy: ShopPolicy, rule: Rule, now: datetim
             continue
         target = choose_target(categories.get(member_id, []), totals)
         favourite = target.category if target is not None and target.kind == "category" else None
-        min_spend, _ = coupon_amounts(totals, percent, policy.currency)
+        min_spend, amount_off = coupon_amounts(totals, percent, policy.currency)
+        if amount_off >= min_spend:
+            continue  # a median basket under one currency unit: no free-order coupon
         groups.setdefault((min_spend, favourite), []).append(member_id)
-    return groups, len(due)
+    return groups, ids
 
 
 async def _queue(uow: UnitOfWork, policy: ShopPolicy, rule: Rule, groups: dict[Group, list[int]], now: datetime) -> int:
