@@ -126,9 +126,9 @@ class AutomationRepository:
         paid = select(func.count()).where(o.member_id == MEMBERS.c.id, o.paid_at.is_not(None)).scalar_subquery()
         recent = exists().where(s.kind == "personal_coupon", s.member_id == MEMBERS.c.id,
                                 s.created_at > now - timedelta(days=every_days))
-        query = (select(MEMBERS.c.id).where(MEMBERS.c.id > after_id, MEMBERS.c.id.in_(_audience()),
-                                            paid >= min_orders, ~recent,
-                                            ~_sent("personal_coupon", period))
+        # the cheap unique-key checks first: a later run in the period skips a member there
+        query = (select(MEMBERS.c.id).where(MEMBERS.c.id > after_id, ~_sent("personal_coupon", period), ~recent,
+                                            paid >= min_orders, MEMBERS.c.id.in_(_audience()))
                  .order_by(MEMBERS.c.id).limit(limit))
         return [Due(member_id, period) for member_id in await self.session.scalars(query)]
 
