@@ -54,8 +54,9 @@ def screen(t: Translator, rules: list[automation.Rule]) -> tuple[str, InlineKeyb
                        params=params))
         toggle = t("automation-btn-toggle-off" if rule.enabled else "automation-btn-toggle-on", name=name)
         rows.append([(toggle, AutomationCb(action=AutomationAction.toggle, kind=rule.kind))])
-        rows.append([(t("automation-btn-param", name=name, param=t(f"automation-param-name-{p}")),
-                      AutomationCb(action=AutomationAction.edit, kind=rule.kind, param=p)) for p in rule.params])
+        edits = [(t("automation-btn-param", name=name, param=t(f"automation-param-name-{p}")),
+                  AutomationCb(action=AutomationAction.edit, kind=rule.kind, param=p)) for p in rule.params]
+        rows.extend(edits[start:start + 2] for start in range(0, len(edits), 2))  # two per row
     rows.append(to_menu(t))
     return "\n\n".join(lines), keyboards.inline(rows)
 
