@@ -4,6 +4,7 @@ import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,33 @@ async def _create_postgres_database() -> tuple[str, Callable]:
             await connection.close()
 
     return admin.set(database=name).render_as_string(hide_password=False), drop
+
+
+@asynccontextmanager
+async def own_database(kind: str, directory: Path) -> AsyncIterator[Database]:
+    """A migrated database for one module alone (SQLite file or a throwaway PostgreSQL database).
+
+    For modules whose use cases read every row (segments, automations, stats): the shared
+    session databases hold other modules' members.
+    """
+    from models.migrate import upgrade_to_head
+
+    drop = None
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / 'own.sqlite3'}"
+    else:
+        try:
+            url, drop = await _create_postgres_database()
+        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+            service_unavailable("PostgreSQL", error)
+    database = Database(url)
+    await upgrade_to_head(database.engine)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        if drop is not None:
+            await drop()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

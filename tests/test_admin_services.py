@@ -65,7 +65,7 @@ def test_wizard_asks_only_what_applies_and_its_result_passes_the_campaign_check(
 
 
 def test_a_query_names_a_member_by_number_username_phone_or_telegram_id() -> None:
-    assert staff_members.lookups("m000123") == [("id", 123)]
+    assert staff_members.lookups("m000123") == [("id", 123), ("username", "m000123")]
     assert staff_members.lookups("@Alice") == [("username", "alice")]
     assert staff_members.lookups("+8613800138000") == [("phone", "+8613800138000")]
     assert staff_members.lookups("13800138000") == [("telegram_id", 13800138000), ("phone", "+8613800138000")]
@@ -80,6 +80,9 @@ async def test_each_use_case_checks_the_role_in_its_transaction(uow: UnitOfWork,
     name = unique("m")
     member = await accounts.create_account(uow, name, "pass-word-1", f"{name}@example.com", None, rounds=4)
     assert (await staff_members.find(uow, policy, operator, name.upper())).id == member.id
+    digits = f"m{next_telegram_id():08d}"  # a username that reads like a member number nobody has
+    lookalike = await accounts.create_account(uow, digits, "pass-word-1", f"{digits}@example.com", None, rounds=4)
+    assert (await staff_members.find(uow, policy, operator, digits.upper())).id == lookalike.id
     for attempt in (
         staff_points.adjust(uow, policy, operator, member.id, 10, "why", unique("k")),
         staff_members.set_blocked(uow, policy, operator, member.id, True),

@@ -6,7 +6,6 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -27,30 +26,15 @@ from services.errors import DomainError
 from services.policy import ShopPolicy
 from services.staff.roles import StaffOnly
 from services.unit_of_work import UnitOfWork
-from tests.conftest import Probe, unique
+from tests.conftest import Probe, own_database, unique
 from tests.test_coupons_service import new_campaign
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
     """This module's own database: the automations run over every member in it."""
-    from models.migrate import upgrade_to_head
-    from tests.conftest import _create_postgres_database, service_unavailable
-
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{Path(tmp_path_factory.mktemp('automation')) / 'automation.sqlite3'}"
-    else:
-        try:
-            url, drop = await _create_postgres_database()
-        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
-            service_unavailable("PostgreSQL", error)
-    database = Database(url)
-    await upgrade_to_head(database.engine)
-    yield database
-    await database.dispose()
-    if drop is not None:
-        await drop()
+    async with own_database(request.param, tmp_path_factory.mktemp("database")) as database:
+        yield database
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ concurrent claims (no row taken twice), rows left mid-send written off as unknow
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from pathlib import Path
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,30 +24,14 @@ from services.errors import DomainError, InvalidInput
 from services.policy import ShopPolicy
 from services.staff.roles import StaffOnly
 from services.unit_of_work import UnitOfWork
-from tests.conftest import Probe, unique
+from tests.conftest import Probe, own_database, unique
 from tests.test_coupons_service import new_campaign
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
-    """This module's own database on both engines: broadcasts write audit rows and orders that other
-    modules' tests, reading the shared database as a whole, must not see."""
-    from models.migrate import upgrade_to_head
-    from tests.conftest import _create_postgres_database, service_unavailable
-
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{Path(tmp_path_factory.mktemp('broadcast')) / 'broadcast.sqlite3'}"
-    else:
-        try:
-            url, drop = await _create_postgres_database()
-        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
-            service_unavailable("PostgreSQL", error)
-    database = Database(url)
-    await upgrade_to_head(database.engine)
-    yield database
-    await database.dispose()
-    if drop is not None:
-        await drop()
+    """This module's own database: segments and senders read every member in it."""
+    async with own_database(request.param, tmp_path_factory.mktemp("database")) as database:
+        yield database
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -19,7 +18,6 @@ from models.database import Database
 from models.aftersale import Refund
 from models.members import Member
 from models.orders import Order
-from models.migrate import upgrade_to_head
 from models.points import PointsCheckin, PointsLedger
 from models.support import Ticket, TicketMessage
 from services import charts, export, stats
@@ -28,7 +26,7 @@ from services.orders import OrderRules
 from services.policy import ShopPolicy
 from services.staff.roles import StaffOnly
 from services.unit_of_work import UnitOfWork
-from tests.conftest import _create_postgres_database, next_telegram_id, service_unavailable
+from tests.conftest import next_telegram_id, own_database
 
 OWNER = 9_001
 POLICY = ShopPolicy(owners=frozenset({OWNER}), orders=OrderRules(points_per_unit=200, minor_per_unit=300))
@@ -38,21 +36,9 @@ NOW = utcnow()
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 async def shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
     """A fresh database holding a small, known shop (so every figure is exact)."""
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{Path(tmp_path_factory.mktemp('stats')) / 'stats.sqlite3'}"
-    else:
-        try:
-            url, drop = await _create_postgres_database()
-        except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
-            service_unavailable("PostgreSQL", error)
-    database = Database(url)
-    await upgrade_to_head(database.engine)
-    await seed(database)
-    yield database
-    await database.dispose()
-    if drop is not None:
-        await drop()
+    async with own_database(request.param, tmp_path_factory.mktemp("shop")) as database:
+        await seed(database)
+        yield database
 
 
 def ago(**delta: float):

@@ -48,8 +48,8 @@ def lookups(text: str) -> list[tuple[str, object]]:
         raise InvalidInput("admin-query-invalid")
     found: list[tuple[str, object]] = []
     number = parse_member_no(text)
-    if number is not None:
-        return [("id", number)]
+    if number is not None:  # "M12345678" is a member number, or else a username that looks like one
+        return [("id", number), ("username", text.casefold())]
     if text.lstrip("+").isdigit():
         if not text.startswith("+"):
             found.append(("telegram_id", int(text)))
