@@ -40,6 +40,7 @@ from bot.i18n import Translator
 from bot.keyboards import Button
 from bot.render import error_text, local_date, local_time, money, quote
 from handlers.orders import status
+from services import members
 from services.coupons import show_code
 from services.errors import DomainError
 from services.policy import ShopPolicy
@@ -295,7 +296,7 @@ async def approvals_button(callback: CallbackQuery, uow: UnitOfWork, t: Translat
 def approval_text(t: Translator, policy: ShopPolicy, request: Approval) -> str:
     return t("admin-approval", id=str(request.id), kind=t(f"admin-approval-kind-{request.kind.replace('.', '-')}"),
              amount=money(request.amount, policy.currency, t.language) if request.kind.startswith("order.")
-             else f"{request.amount:+d}", member=f"M{request.member_id:06d}" if request.member_id else "-",
+             else f"{request.amount:+d}", member=members.member_no(request.member_id) if request.member_id else "-",
              by=str(request.requested_by), reason=quote(request.reason),
              until=local_time(request.expires_at, policy.tz))
 

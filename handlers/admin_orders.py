@@ -28,6 +28,7 @@ from handlers.admin import refuse, to_menu
 from handlers.admin_points import notify_approvers
 from handlers.orders import status
 from handlers.shop import short
+from services import members
 from services.errors import DomainError
 from services.orders.rules import REFUNDABLE
 from services.policy import ShopPolicy
@@ -93,7 +94,7 @@ def detail_text(t: Translator, lang: str, policy: ShopPolicy, found: StaffOrder)
     def cash(amount: int) -> str:
         return money(amount, order.currency, lang)
 
-    parts = [t("admin-order-detail", number=order.number, member=f"M{order.member_id:06d}",
+    parts = [t("admin-order-detail", number=order.number, member=members.member_no(order.member_id),
                status=status(t, order.status), at=local_time(order.created_at, policy.tz),
                subtotal=cash(order.subtotal), coupon=cash(order.coupon_discount), points=order.points_used,
                points_off=cash(order.points_discount), total=cash(order.total), refunded=cash(order.refunded_amount),

@@ -18,11 +18,12 @@ from bot.filters import IsStaff
 from bot.i18n import Translator
 from bot.render import local_time, quote
 from handlers.admin import refuse
+from services import members
 from services.errors import DomainError
 from services.policy import ShopPolicy
 from services.staff import audit, team
 from services.staff.audit import AuditEntry, AuditFilter
-from services.staff.roles import Role, StaffOnly, require
+from services.staff.roles import Role, StaffOnly
 from services.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 5  # five full records stay well inside a message (4096 characters)
@@ -48,17 +49,15 @@ def _detail(value: dict | None) -> str:
 def entry_text(t: Translator, policy: ShopPolicy, entry: AuditEntry) -> str:
     return t("audit-line", at=local_time(entry.at, policy.tz), actor=str(entry.actor_id or t("audit-system")),
              action=entry.action, target=quote(f"{entry.target_type or '-'}:{entry.target_id or '-'}"),
-             member=f"M{entry.member_id:06d}" if entry.member_id else "-", before=quote(_detail(entry.before)),
+             member=members.member_no(entry.member_id) if entry.member_id else "-", before=quote(_detail(entry.before)),
              after=quote(_detail(entry.after)), reason=quote((entry.reason or "-")[:DETAIL_MAX]))
 
 
 async def page_view(uow: UnitOfWork, policy: ShopPolicy, owner_id: int, t: Translator, data: AuditCb
                     ) -> tuple[str, InlineKeyboardMarkup]:
-    async with uow.read():  # the owner role, checked now (audit.page opens its own read)
-        await require(uow, policy, owner_id, Role.owner)
     where = AuditFilter(data.actor or None, data.member or None, data.what or None)
-    found = await audit.page(uow, where, data.page, PAGE_SIZE)
-    filters = t("audit-filters", staff=str(data.actor or "-"), member=f"M{data.member:06d}" if data.member else "-",
+    found = await audit.page(uow, where, data.page, PAGE_SIZE, owner=(policy, owner_id))
+    filters = t("audit-filters", staff=str(data.actor or "-"), member=members.member_no(data.member) if data.member else "-",
                 action=data.what or "-")
     body = "\n\n".join(entry_text(t, policy, entry) for entry in found.items) or t("audit-empty")
 

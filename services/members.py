@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.base import utcnow
-from models.members import parse_member_no
+from models.members import format_member_no, parse_member_no
 from models.repositories.ledger import Entry
 from models.repositories.members import Duplicate, MemberView, Sender
 from services import abuse, coupons, passwords, validation
@@ -18,6 +18,11 @@ UNIQUE_FIELDS = ("username", "email", "phone")
 EDITABLE_FIELDS = ("username", "email", "phone", "address", "birthday", "marketing")
 # The "complete your profile" card asks these, one at a time; all three earn the one-time reward.
 PROFILE_FIELDS = ("email", "address", "birthday")
+
+
+def member_no(member_id: int) -> str:
+    """The number a member is known by ("M000042"), for screens that hold only the id."""
+    return format_member_no(member_id)
 
 
 def missing_profile_fields(member: MemberView) -> list[str]:

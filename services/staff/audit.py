@@ -5,12 +5,15 @@ the change. `page` is the owners' browser, newest first, filtered by staff, memb
 """
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.base import utcnow
 from models.repositories.staff import AuditEntry, AuditFilter
 from services.paging import Page, clamp
 from services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:  # policy imports the orders rules, which write through this module
+    from services.policy import ShopPolicy
 
 __all__ = ["AuditEntry", "AuditFilter", "page", "record"]
 
@@ -28,9 +31,15 @@ async def record(
     ))
 
 
-async def page(uow: UnitOfWork, where: AuditFilter, number: int, size: int = 10) -> Page[AuditEntry]:
-    """One page of the log; the caller has checked the owner role."""
+async def page(
+    uow: UnitOfWork, where: AuditFilter, number: int, size: int = 10, *, owner: "tuple[ShopPolicy, int] | None" = None,
+) -> Page[AuditEntry]:
+    """One page of the log; with `owner` (policy, Telegram id) the owner role is checked in the same read."""
+    from services.staff.roles import Role, require  # roles writes through this module: imported here, not above
+
     async with uow.read():
+        if owner is not None:
+            await require(uow, owner[0], owner[1], Role.owner)
         number, pages = clamp(number, await uow.staff.audit_count(where), size)
         rows = await uow.staff.audit_rows(where, number * size, size)
     return Page(rows, number, pages)
