@@ -232,8 +232,12 @@ class SimUser:
             return {"ok": False, "error_message": pending.error_message, "charge_id": None}
         payment = self.emulator.record_payment(self.id, invoice)
         for _ in range(2 if duplicate else 1):
-            self._post(kind="payment", successful_payment=payment)
+            self.deliver_payment(payment)
         return {"ok": True, "error_message": None, "charge_id": payment["telegram_payment_charge_id"]}
+
+    def deliver_payment(self, payment: dict[str, Any]) -> None:
+        """The successful_payment message of a payment Telegram has taken (also a late or repeated one)."""
+        self._post(kind="payment", successful_payment=payment)
 
     # --- waiting ------------------------------------------------------------------------------
 

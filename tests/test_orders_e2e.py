@@ -17,7 +17,7 @@ from sandbox.emulator import SimUser
 from services import coupons, orders, points
 from services.coupons import CampaignSpec
 from services.orders import ProductSpec
-from tests.conftest import BotEnv, unique
+from tests.conftest import OWNER_ID, BotEnv, unique
 from tests.test_e2e_registration import press_data
 from tests.texts import ANY, says, shown, t
 
@@ -171,6 +171,25 @@ async def test_pre_checkout_refuses_forged_changed_and_expired(bot_env: BotEnv, 
     await bot_env.probe.write(update(Order).where(Order.id == order_id).values(expires_at=Order.created_at))
     assert (await member.pay(invoice))["error_message"] == t("error-payment-order-expired")
     assert await bot_env.probe.scalar(select(Order.status).where(Order.id == order_id)) == "pending_payment"
+
+
+async def test_a_blocked_member_cannot_pay_but_a_payment_made_before_is_recorded(
+    bot_env: BotEnv, member: SimUser,
+) -> None:
+    from services.staff import members as staff_members
+
+    product_id, _ = await product(bot_env, price=2_000)
+    first = await to_invoice(bot_env, member, product_id, "¥20.00")
+    second = await to_invoice(bot_env, member, product_id, "¥20.00")
+    policy = shop_policy(bot_env.settings)
+    await staff_members.set_blocked(bot_env.uow(), policy, OWNER_ID, member.member_id, True)
+    assert (await member.pay(first))["error_message"] == t("member-blocked")  # no money is taken
+    charge = bot_env.emulator.record_payment(member.id, second.invoice)  # paid just before the block took effect
+    member.deliver_payment(charge)
+    await member.wait_for(lambda: any(says(m.text, "order-paid", number=ANY, points=ANY) for m in member.messages))
+    paid = await bot_env.probe.scalar(select(func.count()).select_from(Payment).where(
+        Payment.telegram_payment_charge_id == charge["telegram_payment_charge_id"]))
+    assert paid == 1
 
 
 async def test_cancel_gives_back_stock_coupon_and_points(bot_env: BotEnv, member: SimUser) -> None:
